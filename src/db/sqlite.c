@@ -1,0 +1,206 @@
+/*
+ * sqlite.c — the SQLite driver: WAL journal, foreign keys on, a busy timeout,
+ * one connection per thread (the caller's rule; see db.h).  Maps SQLite
+ * result codes to struct err; holds no domain SQL.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+
+struct sq_db {
+	struct db base;
+	sqlite3 *h;
+};
+
+struct sq_stmt {
+	struct db_stmt base;
+	sqlite3_stmt *h;
+};
+
+static sqlite3 *handle(struct db *db)
+{
+	return ((struct sq_db *)db)->h;
+}
+
+static int sq_error(sqlite3 *h, int rc, const char *what, struct err *e)
+{
+	int prim = rc & 0xFF;
+	if (prim == SQLITE_CONSTRAINT) {
+		return err_set(e, ERR_CONFLICT, "", "%s", sqlite3_errmsg(h));
+	}
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+		return err_set(e, ERR_CONFLICT, "", "database is busy, try again");
+	}
+	return err_set(e, ERR_INTERNAL, "", "sqlite: %s: %s", what,
+		       sqlite3_errmsg(h));
+}
+
+static int sq_open(const char *url, struct db **out, struct err *e)
+{
+	struct sq_db *d = calloc(1, sizeof *d);
+	int rc;
+	char *msg = NULL;
+	if (!d) {
+		return err_set(e, ERR_INTERNAL, "db", "out of memory");
+	}
+	rc = sqlite3_open_v2(url, &d->h,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		err_set(e, ERR_INTERNAL, "db", "cannot open %s: %s", url,
+			d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		sqlite3_close(d->h);
+		free(d);
+		return -ERR_INTERNAL;
+	}
+	sqlite3_busy_timeout(d->h, 10000);
+	rc = sqlite3_exec(d->h,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+			  "PRAGMA synchronous=NORMAL;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		err_set(e, ERR_INTERNAL, "db", "cannot set up %s: %s", url,
+			msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(d->h);
+		free(d);
+		return -ERR_INTERNAL;
+	}
+	*out = &d->base;
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	sqlite3_close(handle(db));
+	free(db);
+}
+
+static int sq_exec(struct db *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(handle(db), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int r = sq_error(handle(db), rc, "exec", e);
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out,
+		      struct err *e)
+{
+	struct sq_stmt *st = calloc(1, sizeof *st);
+	int rc;
+	if (!st) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	rc = sqlite3_prepare_v3(handle(db), sql, -1, SQLITE_PREPARE_PERSISTENT,
+				&st->h, NULL);
+	if (rc != SQLITE_OK) {
+		free(st);
+		return err_set(e, ERR_INTERNAL, "", "sqlite: prepare: %s (in: %.200s)",
+			       sqlite3_errmsg(handle(db)), sql);
+	}
+	*out = &st->base;
+	return 0;
+}
+
+#define SQ(st) (((struct sq_stmt *)(st))->h)
+
+static int sq_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(SQ(st), idx, v) == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_bind_double(struct db_stmt *st, int idx, double v)
+{
+	return sqlite3_bind_double(SQ(st), idx, v) == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	return sqlite3_bind_text(SQ(st), idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+static int sq_bind_null(struct db_stmt *st, int idx)
+{
+	return sqlite3_bind_null(SQ(st), idx) == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_step(struct db_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(SQ(st));
+	if (rc == SQLITE_ROW) {
+		return DB_ROW;
+	}
+	if (rc == SQLITE_DONE) {
+		return DB_DONE;
+	}
+	return sq_error(sqlite3_db_handle(SQ(st)), rc, "step", e);
+}
+
+static int sq_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(SQ(st));
+}
+
+static int sq_col_is_null(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(SQ(st), col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int64(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(SQ(st), col);
+}
+
+static double sq_col_double(struct db_stmt *st, int col)
+{
+	return sqlite3_column_double(SQ(st), col);
+}
+
+static const char *sq_col_text(struct db_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(SQ(st), col);
+}
+
+static void sq_reset(struct db_stmt *st)
+{
+	sqlite3_reset(SQ(st));
+	sqlite3_clear_bindings(SQ(st));
+}
+
+static void sq_finalize(struct db_stmt *st)
+{
+	sqlite3_finalize(SQ(st));
+	free(st);
+}
+
+const struct db_driver db_sqlite_driver = {
+	.kind = DB_SQLITE,
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int64 = sq_bind_int64,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_count = sq_col_count,
+	.col_is_null = sq_col_is_null,
+	.col_int64 = sq_col_int64,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.begin_sql = "BEGIN IMMEDIATE",
+};
