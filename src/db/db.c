@@ -30,6 +30,7 @@ int db_open(const char *url, struct db **out, struct err *e)
 	rc = drv->open(url, out, e);
 	if (rc == 0) {
 		(*out)->drv = drv;
+		snprintf((*out)->url, sizeof (*out)->url, "%s", url);
 		(*out)->tx_depth = 0;
 		(*out)->tx_failed = 0;
 		(*out)->n_cache = 0;

@@ -69,6 +69,7 @@ struct db_stmt {
 
 struct db {
 	const struct db_driver *drv;
+	char url[512]; /* as opened: identifies the database in caches */
 	int tx_depth;
 	int tx_failed; /* an inner rollback happened; the outer commit fails */
 	int n_cache;

@@ -44,24 +44,30 @@ static struct pg_stmt *PS(struct db_stmt *st)
 	return (struct pg_stmt *)st;
 }
 
-/* The message of a failed result (or of the connection), without the
- * trailing newline libpq leaves. */
+/* The message of a failed result (or of the connection) on one line: libpq
+ * ends messages with a newline and splits some over several. */
 static void pg_msg(const PGresult *r, PGconn *c, char *out, size_t n)
 {
 	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	size_t len;
+	size_t j = 0;
 	if (!m || !*m) {
 		m = c ? PQerrorMessage(c) : "";
 	}
 	if (!m || !*m) {
 		m = "unknown error";
 	}
-	snprintf(out, n, "%s", m);
-	len = strlen(out);
-	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r' ||
-			   out[len - 1] == ' ')) {
-		out[--len] = '\0';
+	for (; *m && j + 1 < n; m++) {
+		int space = *m == '\n' || *m == '\r' || *m == '\t' || *m == ' ';
+		if (!space) {
+			out[j++] = *m;
+		} else if (j > 0 && out[j - 1] != ' ') {
+			out[j++] = ' ';
+		}
 	}
+	while (j > 0 && out[j - 1] == ' ') {
+		j--;
+	}
+	out[j] = '\0';
 }
 
 /* Serialization failure, deadlock, lock timeout: worth retrying. */

@@ -40,6 +40,8 @@ int auth_may(struct cx *cx, enum action act, int64_t unit_id, struct err *e);
 /* Argon2id (libsodium crypto_pwhash_str, interactive limits). out must hold
  * 128 bytes.  Passwords are 10..256 bytes of valid UTF-8. */
 int auth_password_hash(const char *password, char out[128], struct err *e);
+/* 0 when password matches the stored Argon2id hash, else -1. */
+int auth_password_verify(const char *hash, const char *password);
 int auth_password_check_rules(const char *password, const char *field,
 			      struct err *e);
 

@@ -70,6 +70,11 @@ int org_in_scope(struct cx *cx, int64_t scope_id, int64_t unit_id,
 int org_unit_id_by_code(struct cx *cx, const char *code, int64_t *id,
 			struct err *e);
 
+/* Code and latest name of a unit (for labels in other modules' JSON).
+ * code must hold ORG_CODE_MAX+1 bytes, name ORG_NAME_MAX*4+1. */
+int org_unit_label(struct cx *cx, int64_t id, char *code, char *name,
+		   struct err *e);
+
 /* --- Read models (JSON shapes in docs/api.md).  All check ACT_READ. --- */
 
 struct org_list_query {
