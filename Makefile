@@ -28,7 +28,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 all: cadre
 
 cadre: $(B)/cadre
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(B)/cadre: $(B)/src/main.o $(B)/libcadre.a
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS)

@@ -226,8 +226,8 @@ int audit_list(struct cx *cx, const struct audit_filter *f, json_t **out,
 	items = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		int64_t unit_id = db_col_int64(st, 6);
-		char ts[25];
-		json_t *change;
+		char ts[25], unit_code[ORG_CODE_MAX + 1], unit_name[ORG_NAME_MAX * 4 + 1];
+		json_t *change, *item;
 		/* Rows tied to a unit outside the scope are not shown. */
 		if (!cx->actor.system && cx->actor.unit_id && unit_id) {
 			int in = org_in_scope(cx, cx->actor.unit_id, unit_id, e);
@@ -249,9 +249,14 @@ int audit_list(struct cx *cx, const struct audit_filter *f, json_t **out,
 		}
 		time_format_ms(db_col_int64(st, 1), ts);
 		change = json_loads(db_col_text(st, 7), 0, NULL);
-		json_array_append_new(
-			items,
-			json_pack("{sI ss ss ss ss ss so so ss ss}", "id",
+		unit_code[0] = 0;
+		if (unit_id) {
+			struct err ignored = ERR_INIT;
+			if (org_unit_label(cx, unit_id, unit_code, unit_name, &ignored)) {
+				unit_code[0] = 0;
+			}
+		}
+		item = json_pack("{sI ss ss ss ss ss so so ss ss}", "id",
 				  (json_int_t)db_col_int64(st, 0), "ts", ts, "actor",
 				  db_col_text(st, 2), "action", db_col_text(st, 3),
 				  "object_type", db_col_text(st, 4), "object_id",
@@ -259,7 +264,10 @@ int audit_list(struct cx *cx, const struct audit_filter *f, json_t **out,
 				  unit_id ? json_integer(unit_id) : json_null(),
 				  "change", change ? change : json_object(),
 				  "prev_hash", db_col_text(st, 8), "hash",
-				  db_col_text(st, 9)));
+				  db_col_text(st, 9));
+		json_object_set_new(item, "unit_code",
+				    unit_code[0] ? json_string(unit_code) : json_null());
+		json_array_append_new(items, item);
 	}
 	db_finalize(st);
 	if (rc < 0) {

@@ -82,6 +82,10 @@ int auth_may(struct cx *cx, enum action act, int64_t unit_id, struct err *e)
 	if (cx->actor.system) {
 		return 0;
 	}
+	if (cx->actor.must_change) {
+		return err_set(e, ERR_FORBIDDEN, "password",
+			       "change your one-time password before anything else");
+	}
 	r = role_index(cx->actor.role);
 	if (r < 0 || !(role_table[r].actions & A(act))) {
 		return err_set(e, ERR_FORBIDDEN, "",
@@ -167,7 +171,8 @@ int auth_csrf_check(const char *expected, const char *presented,
 	return 0;
 }
 
-/* Actor columns: u.id, u.login, u.role, u.unit_id. */
+/* Actor columns: u.id, u.login, u.role, u.unit_id, u.must_change. */
+#define ACTOR_COLS "u.id, u.login, u.role, u.unit_id, u.must_change"
 static void actor_from_row(struct db_stmt *st, int col, struct actor *a)
 {
 	memset(a, 0, sizeof *a);
@@ -175,6 +180,7 @@ static void actor_from_row(struct db_stmt *st, int col, struct actor *a)
 	snprintf(a->login, sizeof a->login, "%s", db_col_text(st, col + 1));
 	snprintf(a->role, sizeof a->role, "%s", db_col_text(st, col + 2));
 	a->unit_id = db_col_int64(st, col + 3);
+	a->must_change = (int)db_col_int64(st, col + 4);
 }
 
 int auth_actor_by_login(struct db *db, const char *login, struct actor *out,
@@ -182,8 +188,8 @@ int auth_actor_by_login(struct db *db, const char *login, struct actor *out,
 {
 	struct db_stmt *st;
 	int rc = db_prepare(db,
-			    "SELECT id, login, role, unit_id FROM app_user"
-			    " WHERE login = ? AND disabled = 0",
+			    "SELECT " ACTOR_COLS " FROM app_user u"
+			    " WHERE u.login = ? AND u.disabled = 0",
 			    &st, e);
 	if (rc) {
 		return rc;
@@ -280,8 +286,8 @@ int auth_login(struct cx *cx, const char *login, const char *password,
 		return rc;
 	}
 	rc = db_prepare(cx->db,
-			"SELECT id, login, role, unit_id, pw_hash FROM app_user"
-			" WHERE login = ? AND disabled = 0",
+			"SELECT " ACTOR_COLS ", u.pw_hash FROM app_user u"
+			" WHERE u.login = ? AND u.disabled = 0",
 			&st, e);
 	if (rc) {
 		return rc;
@@ -290,7 +296,7 @@ int auth_login(struct cx *cx, const char *login, const char *password,
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		actor_from_row(st, 0, &a);
-		snprintf(pw_hash, sizeof pw_hash, "%s", db_col_text(st, 4));
+		snprintf(pw_hash, sizeof pw_hash, "%s", db_col_text(st, 5));
 		found = 1;
 	}
 	db_finalize(st);
@@ -356,7 +362,7 @@ int auth_session_get(struct db *db, const char *token, struct actor *out,
 	}
 	sha256_hex(token, token_hash);
 	rc = db_prepare(db,
-			"SELECT u.id, u.login, u.role, u.unit_id, s.csrf, s.expires_ms"
+			"SELECT " ACTOR_COLS ", s.csrf, s.expires_ms"
 			" FROM user_session s JOIN app_user u ON u.id = s.user_id"
 			" WHERE s.token_hash = ? AND u.disabled = 0",
 			&st, e);
@@ -365,10 +371,10 @@ int auth_session_get(struct db *db, const char *token, struct actor *out,
 	}
 	db_bind_text(st, 1, token_hash);
 	rc = db_step(st, e);
-	if (rc == DB_ROW && db_col_int64(st, 5) > time_now_ms()) {
+	if (rc == DB_ROW && db_col_int64(st, 6) > time_now_ms()) {
 		actor_from_row(st, 0, out);
 		if (csrf) {
-			snprintf(csrf, AUTH_TOKEN_HEX, "%s", db_col_text(st, 4));
+			snprintf(csrf, AUTH_TOKEN_HEX, "%s", db_col_text(st, 5));
 		}
 		rc = 0;
 	} else if (rc >= 0) {
@@ -464,7 +470,7 @@ int auth_token_get(struct db *db, const char *token, struct actor *out,
 	}
 	sha256_hex(token, token_hash);
 	rc = db_prepare(db,
-			"SELECT u.id, u.login, u.role, u.unit_id FROM api_token t"
+			"SELECT " ACTOR_COLS " FROM api_token t"
 			" JOIN app_user u ON u.id = t.user_id"
 			" WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
 			&st, e);

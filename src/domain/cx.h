@@ -18,6 +18,7 @@ struct actor {
 	char role[16];	   /* viewer, clerk, manager, signer, admin */
 	int64_t unit_id;   /* root of the actor's scope; 0 = everything */
 	int system;
+	int must_change;   /* holds a one-time password: may only change it */
 };
 
 struct cx {

@@ -511,8 +511,16 @@ static int take_subject(struct cx *cx, int64_t unit, int64_t rev,
 	if (unit <= 0) {
 		return err_set(e, ERR_INVALID, field, "%s is required", field);
 	}
-	if ((rc = load_cur(cx, unit, field, c, e)) || (rc = auth_may(cx, ACT_REORG, unit, e)) ||
-	    (rc = check_alive_after(c, date, field, e)) ||
+	if ((rc = load_cur(cx, unit, field, c, e)) || (rc = auth_may(cx, ACT_REORG, unit, e))) {
+		return rc;
+	}
+	/* A stale revision is a conflict whatever else is wrong with it. */
+	if (rev && rev != c->rev) {
+		return err_set(e, ERR_CONFLICT, "rev",
+			       "%s was changed by someone else (revision %lld, you have %lld); reload and try again",
+			       c->code, (long long)c->rev, (long long)rev);
+	}
+	if ((rc = check_alive_after(c, date, field, e)) ||
 	    (rc = bump_rev(cx, unit, rev, rev ? "rev" : field, e))) {
 		return rc;
 	}
@@ -713,8 +721,12 @@ static int apply_split(struct cx *cx, const struct reorg_req *r, int64_t ev,
 	}
 	for (int i = 0; rc == 0 && i < r->n_parts; i++) {
 		char field[32];
+		struct reorg_new_unit part = r->parts[i];
+		if (!part.kind) {
+			part.kind = c.kind; /* a part is of the split unit's kind by default */
+		}
 		snprintf(field, sizeof field, "parts[%d]", i);
-		rc = create_unit(cx, &r->parts[i], r->parts[i].parent ? r->parts[i].parent : c.parent_id,
+		rc = create_unit(cx, &part, r->parts[i].parent ? r->parts[i].parent : c.parent_id,
 				 r->date, ev, field, &parts[i], e);
 		if (rc == 0) {
 			rc = link_units(cx, ev, c.unit_id, parts[i], r->parts[i].share, e);
@@ -783,7 +795,10 @@ static int event_json(struct cx *cx, int64_t ev, json_t **out, struct err *e)
 	struct db_stmt *st;
 	json_t *units = json_array();
 	int rc = db_prepare(cx->db,
-			    "SELECT eu.unit_id, u.code, eu.role FROM reorg_event_unit eu"
+			    "SELECT eu.unit_id, u.code, eu.role,"
+			    " (SELECT v.name FROM unit_version v WHERE v.unit_id = eu.unit_id"
+			    "  ORDER BY v.valid_from DESC LIMIT 1)"
+			    " FROM reorg_event_unit eu"
 			    " JOIN unit u ON u.id = eu.unit_id WHERE eu.event_id = ?"
 			    " ORDER BY eu.role, u.code",
 			    &st, e);
@@ -793,9 +808,10 @@ static int event_json(struct cx *cx, int64_t ev, json_t **out, struct err *e)
 	}
 	db_bind_int64(st, 1, ev);
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		json_array_append_new(units, json_pack("{sI ss ss}", "id",
+		json_array_append_new(units, json_pack("{sI ss ss ss}", "id",
 						       (json_int_t)db_col_int64(st, 0), "code",
-						       db_col_text(st, 1), "role", db_col_text(st, 2)));
+						       db_col_text(st, 1), "role", db_col_text(st, 2),
+						       "name", db_col_text(st, 3)));
 	}
 	db_finalize(st);
 	if (rc < 0) {

@@ -124,6 +124,13 @@ int user_add(struct cx *cx, const struct user_new *u, json_t **out,
 	if (u->unit_id <= 0) {
 		return err_set(e, ERR_INVALID, "unit_id", "a unit is required");
 	}
+	{
+		char code[ORG_CODE_MAX + 1], name[ORG_NAME_MAX * 4 + 1];
+		if (org_unit_label(cx, u->unit_id, code, name, e)) {
+			return err_set(e, ERR_INVALID, "unit_id", "no unit with id %lld",
+				       (long long)u->unit_id);
+		}
+	}
 	if ((rc = auth_may(cx, ACT_USER_ADMIN, u->unit_id, e))) {
 		return rc;
 	}
@@ -142,10 +149,6 @@ int user_add(struct cx *cx, const struct user_new *u, json_t **out,
 	if ((rc = db_begin(cx->db, e))) {
 		free(display);
 		return rc;
-	}
-	{
-		char code[ORG_CODE_MAX + 1], name[ORG_NAME_MAX * 4 + 1];
-		rc = org_unit_label(cx, u->unit_id, code, name, e);
 	}
 	if (rc == 0) {
 		rc = db_prepare(cx->db,
