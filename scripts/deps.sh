@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql
       libmicrohttpd-dev libjansson-dev libsodium-dev libutf8proc-dev libssl-dev
-      libcurl4-openssl-dev chromium nodejs npm curl ca-certificates)
+      libcurl4-openssl-dev libzip-dev libexpat1-dev libxlsxwriter-dev
+      chromium nodejs npm curl ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
