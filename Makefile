@@ -63,7 +63,7 @@ $(B)/api_tests: $(API_SRC:%.c=$(B)/%.o) $(B)/libcadre.a
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libcurl)
 
 $(B)/bench_%: bench/%.c $(B)/libcadre.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/libcadre.a $(LDLIBS)
 
 tests-bin: $(B)/cadre $(B)/unit_tests $(B)/api_tests
 

@@ -5,8 +5,10 @@
 #   bash bench/http.sh [DB]        (default build/bench/national.db)
 #
 # Starts `cadre serve` on DB (SQLite file or postgresql:// URL) on a free
-# loopback port, creates an API token for `admin` (`cadre user token`), finds
-# the unit VN-N08 through the API, saves its GET /api/v1/units/{id} answer,
+# loopback port, creates an API token (`cadre user token`) for the demo user
+# tuyenquang.manager (scoped to VN-N08, so every request also runs the
+# scope check), finds the unit VN-N08 through the API, saves its
+# GET /api/v1/units/{id} answer,
 # then runs
 #   wrk -t2 -c64 -d10s -H 'Authorization: Bearer …' http://127.0.0.1:PORT/api/v1/units/ID
 # and the same against nginx (own config, pid, logs and temp paths in a temp
@@ -14,7 +16,8 @@
 # Prints both figures and the ratio; exits 1 when cadre stays under the
 # floor (10,000 req/s) or any request failed.
 # Environment: CADRE (binary, default build/rel/cadre), DURATION (10s),
-# CONNECTIONS (64), THREADS (2), UNIT (VN-N08), FLOOR (10000).
+# CONNECTIONS (64), THREADS (2), LOGIN (tuyenquang.manager), UNIT (VN-N08),
+# FLOOR (10000).  Each run leaves one API token named "bench …" in DB.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +26,7 @@ CADRE=${CADRE:-build/rel/cadre}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+LOGIN=${LOGIN:-tuyenquang.manager}
 UNIT=${UNIT:-VN-N08}
 FLOOR=${FLOOR:-10000}
 
@@ -78,10 +82,13 @@ port=$(free_port)
 "$CADRE" serve --db "$DB" --listen "127.0.0.1:$port" >"$tmp/cadre.log" 2>&1 &
 cadre_pid=$!
 wait_http "http://127.0.0.1:$port/api/v1/health"
-token=$("$CADRE" user token --db "$DB" --login admin --name "bench $(date +%F)" 2>/dev/null)
+token=$("$CADRE" user token --db "$DB" --login "$LOGIN" --name "bench $(date +%F)" 2>/dev/null)
 api="http://127.0.0.1:$port/api/v1"
-unit_id=$(curl -fsS -H "Authorization: Bearer $token" "$api/units?q=$UNIT&limit=5" |
-	python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(u["id"] for u in d["items"] if u["code"]==sys.argv[1]))' "$UNIT")
+[ -n "$token" ] || { echo "http.sh: no API token for $LOGIN (is DB a demo database?)" >&2; exit 1; }
+units_json=$(curl -sS -H "Authorization: Bearer $token" "$api/units?q=$UNIT&limit=50")
+unit_id=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(u["id"] for u in d["items"] if u["code"]==sys.argv[1]))' \
+	"$UNIT" <<<"$units_json" 2>/dev/null) ||
+	{ echo "http.sh: cannot find $UNIT through the API as $LOGIN: $units_json" >&2; exit 1; }
 url="$api/units/$unit_id"
 mkdir -p "$tmp/www"
 curl -fsS -H "Authorization: Bearer $token" -o "$tmp/www/unit.json" "$url"
@@ -123,8 +130,8 @@ failed=0
 echo "http.sh: $DB, GET /api/v1/units/$unit_id ($UNIT), $size bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
 cadre_rps=$(run_wrk cadre "$url")
 nginx_rps=$(run_wrk nginx "http://127.0.0.1:$nport/unit.json")
-printf '%-46s %12s req/s\n' "cadre  GET /api/v1/units/$unit_id (Bearer token)" "$cadre_rps"
-printf '%-46s %12s req/s\n' "nginx  static file of the same $size bytes" "$nginx_rps"
+printf '%-52s %12s req/s\n' "cadre  GET /api/v1/units/$unit_id (as $LOGIN)" "$cadre_rps"
+printf '%-52s %12s req/s\n' "nginx  static file of the same $size bytes" "$nginx_rps"
 awk -v c="$cadre_rps" -v n="$nginx_rps" -v f="$FLOOR" 'BEGIN {
 	ok = (c + 0 >= f + 0)
 	printf "ratio cadre / nginx: %.2f   floor: cadre >= %d req/s: %s\n", c / n, f, (ok ? "ok" : "MISSED")

@@ -26,6 +26,7 @@ struct cx {
 	struct actor actor;
 	int64_t now_ms;	  /* time of the request, UTC ms */
 	const char *lang; /* "vi" or "en" */
+	void *org_pin;	  /* org history pinned for a transaction (org.c) */
 };
 
 /* Fill cx for the system actor on db, at the current time. */

@@ -37,6 +37,8 @@ struct org_node {
 	const char *code, *kind, *name, *name_fold, *valid_from, *valid_to;
 };
 
+struct org_history;
+
 struct org_tree {
 	char as_of[11];
 	int n;
@@ -46,7 +48,7 @@ struct org_tree {
 	int refs;
 	int64_t max_id;
 	int *index_of_id; /* [0..max_id] → node index or -1 */
-	char *strings;
+	struct org_history *hist; /* owns the strings the nodes point to */
 };
 
 /* The snapshot as of a date ("YYYY-MM-DD"; NULL = today), from the cache
@@ -54,9 +56,19 @@ struct org_tree {
 int org_tree_get(struct cx *cx, const char *as_of, struct org_tree **out,
 		 struct err *e);
 void org_tree_release(struct org_tree *t);
-/* Build a snapshot from the database without the cache (benchmarks). */
+/* Build a snapshot from the database without any cache: loads the history
+ * then derives the date's tree (what a transaction's preview uses). */
 int org_tree_build(struct db *db, const char *as_of, struct org_tree **out,
 		   struct err *e);
+
+/* The whole unit history in memory (every unit, every version, every
+ * lineage link), loaded with one scan per table and cached per (database,
+ * org_gen).  A snapshot for any date is derived from it in memory, without
+ * SQL and without sorting (siblings follow a code rank computed at load). */
+int org_history_load(struct db *db, struct org_history **out, struct err *e);
+void org_history_release(struct org_history *h);
+int org_tree_from_history(struct org_history *h, const char *as_of,
+			  struct org_tree **out, struct err *e);
 /* Node index of a unit id, or -1 when it is not in the tree at that date. */
 int org_tree_find(const struct org_tree *t, int64_t id);
 

@@ -179,13 +179,13 @@ int org_unit_list(struct cx *cx, const struct org_list_query *q, json_t **out,
 	return 0;
 }
 
-static json_t *subtree_json(const struct org_tree *t, int i, int depth)
+json_t *org_subtree_json(const struct org_tree *t, int i, int depth)
 {
 	json_t *u = org_node_json(t, i);
 	if (depth > 0) {
 		json_t *kids = json_array();
 		for (int c = i + 1; c < t->nodes[i].end; c = t->nodes[c].end) {
-			json_array_append_new(kids, subtree_json(t, c, depth - 1));
+			json_array_append_new(kids, org_subtree_json(t, c, depth - 1));
 		}
 		json_object_set_new(u, "children_list", kids);
 	}
@@ -213,7 +213,7 @@ int org_unit_tree(struct cx *cx, int64_t id, const char *as_of, int depth,
 			     (long long)id, t->as_of);
 	} else {
 		*out = json_pack("{ss so si}", "as_of", t->as_of, "root",
-				 subtree_json(t, i, depth), "count", t->nodes[i].end - i);
+				 org_subtree_json(t, i, depth), "count", t->nodes[i].end - i);
 	}
 	org_tree_release(t);
 	return rc;

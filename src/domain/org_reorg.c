@@ -829,26 +829,19 @@ static int preview_json(struct cx *cx, const char *date, int64_t focus,
 {
 	struct org_tree *t;
 	int rc = org_tree_build(cx->db, date, &t, e), i, root;
-	json_t *sub = NULL;
 	if (rc) {
 		return rc;
 	}
 	i = org_tree_find(t, focus);
 	root = i >= 0 && t->nodes[i].parent >= 0 ? t->nodes[i].parent : i;
 	if (root >= 0) {
-		struct cx sys = *cx;
-		int64_t id = t->nodes[root].id;
-		sys.actor.system = 1;
-		org_tree_release(t);
-		rc = org_unit_tree(&sys, id, date, 2, &sub, e);
-		if (rc) {
-			return rc;
-		}
+		*out = json_pack("{ss so si}", "as_of", t->as_of, "root",
+				 org_subtree_json(t, root, 2), "count",
+				 t->nodes[root].end - root);
 	} else {
-		org_tree_release(t);
-		sub = json_null();
+		*out = json_null();
 	}
-	*out = sub;
+	org_tree_release(t);
 	return 0;
 }
 
@@ -858,7 +851,7 @@ int org_reorg(struct cx *cx, const struct reorg_req *r, int dry_run,
 	int64_t ev = 0, focus = 0;
 	json_t *event = NULL, *preview = NULL, *change;
 	char ev_s[24];
-	int rc;
+	int rc, pinned = 0;
 	if (out) {
 		*out = NULL;
 	}
@@ -889,7 +882,18 @@ int org_reorg(struct cx *cx, const struct reorg_req *r, int dry_run,
 	if ((rc = auth_may(cx, ACT_REORG, 0, e))) {
 		return rc;
 	}
+	/* Scope checks inside the transaction use the history as it was
+	 * committed when the event began, loaded once, not per check. */
+	if (!cx->actor.system && cx->db->tx_depth == 0 && !cx->org_pin) {
+		if ((rc = org_history_pin(cx, e))) {
+			return rc;
+		}
+		pinned = 1;
+	}
 	if ((rc = db_begin(cx->db, e))) {
+		if (pinned) {
+			org_history_unpin(cx);
+		}
 		return rc;
 	}
 	/* First write: serializes reorganizations (see the file comment). */
@@ -921,6 +925,9 @@ int org_reorg(struct cx *cx, const struct reorg_req *r, int dry_run,
 		rc = db_commit(cx->db, e);
 	} else {
 		db_rollback(cx->db);
+	}
+	if (pinned) {
+		org_history_unpin(cx);
 	}
 	if (rc) {
 		json_decref(event);
