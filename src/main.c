@@ -4,11 +4,13 @@
  * nothing here parses flags or touches the database.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
 #ifndef CADRE_VERSION
+#include "base/log.h"
 #include "base/version.h"
 #endif
 
@@ -82,6 +84,16 @@ static int cmd_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
+	const char *log = getenv("CADRE_LOG");
+	/* CADRE_LOG=debug|info|warn|error sets the log level (default info). */
+	if (log) {
+		static const char *const levels[] = {"debug", "info", "warn", "error"};
+		for (int i = 0; i < 4; i++) {
+			if (strcmp(log, levels[i]) == 0) {
+				log_min_level = (enum log_level)i;
+			}
+		}
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

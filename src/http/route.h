@@ -21,9 +21,7 @@
 #define HTTP_FIELD_MAX 256	    /* login, password, role in bodies, bytes */
 #define ROUTE_MAX_PARAMS 8
 
-#ifndef CADRE_VERSION
-#define CADRE_VERSION "0.1.0"
-#endif
+#include "base/version.h"
 
 /* Route flags. */
 enum {
@@ -114,7 +112,16 @@ void route_run(const struct route *rt, struct MHD_Connection *conn,
  * ERR_INTERNAL is logged with its detail and shown as a generic message. */
 void route_error(const struct err *e, struct http_out *out);
 
-/* --- helpers for handlers --- */
+/* --- typed input (input.c) --- */
+
+/* s[0..n) as a positive int64 → *out, else ERR_BAD_REQUEST naming field. */
+int input_id(const char *s, size_t n, const char *field, int64_t *out,
+	     struct err *e);
+/* Validate and convert one query value s for parameter p into v. */
+int input_param(const struct route_param *p, struct http_qval *v,
+		const char *s, struct err *e);
+
+/* --- helpers for handlers (input.c) --- */
 
 /* Query parameter values (see enum param_type); name must be declared in
  * the route's params. */

@@ -9,12 +9,15 @@
  */
 #include "http/http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +38,7 @@
  * requests, so it is kept at MHD's default rather than larger. */
 #define SRV_CONN_MEMORY (32 * 1024)
 #define SRV_CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
-		"img-src 'self' data:; connect-src 'self'; font-src 'self'; " \
+		"img-src 'self'; connect-src 'self'; font-src 'self'; " \
 		"object-src 'none'; base-uri 'self'; form-action 'self'; " \
 		"frame-ancestors 'none'"
 
@@ -385,6 +388,15 @@ static int srv_address(const char *listen, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* The port of the bound address (MHD reports it in its messages). */
+static uint16_t srv_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6) {
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	}
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
 static int srv_migrate(const char *url, struct err *e)
 {
 	struct db *db;
@@ -405,6 +417,7 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	struct server s = {.cfg = cfg};
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
+	struct MHD_OptionItem pool[2];
 	sigset_t block, wait_set, old;
 	unsigned threads;
 	int v6 = 0, sig = 0;
@@ -420,6 +433,11 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = cfg->threads > 0 ? (unsigned)cfg->threads
 				   : (unsigned)(ncpu > 0 ? ncpu : 2);
+	/* MHD wants no pool option at all for a single thread. */
+	pool[0] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+					  (intptr_t)threads, NULL};
+	pool[threads > 1 ? 1 : 0] =
+		(struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	sigemptyset(&wait_set);
 	sigaddset(&wait_set, SIGINT);
 	sigaddset(&wait_set, SIGTERM);
@@ -431,14 +449,13 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
 			MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, srv_access, &s,
+		srv_port(&ss), NULL, NULL, srv_access, &s,
 		MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, (void *)NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_ARRAY, pool,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_CONN_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_CONN_LIMIT,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONN_MEMORY,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_NOTIFY_COMPLETED, srv_completed, (void *)&s,
 		MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape, (void *)NULL,
 		MHD_OPTION_END);
