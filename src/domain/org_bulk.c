@@ -114,10 +114,12 @@ static int check_units(struct bulk *b, const char *decision, struct err *e)
 	if (!decision || !decision[0]) {
 		return err_set(e, ERR_INVALID, "decision", "a decision reference is required");
 	}
-	if (utf8_len(decision) > ORG_DECISION_MAX || !utf8_valid(decision, strlen(decision))) {
+	if (!utf8_valid(decision, strlen(decision))) {
+		return err_set(e, ERR_BAD_REQUEST, "decision", "text is not valid UTF-8");
+	}
+	if (utf8_len(decision) > ORG_DECISION_MAX) {
 		return err_set(e, ERR_INVALID, "decision",
-			       "the decision reference is longer than %d characters or not UTF-8",
-			       ORG_DECISION_MAX);
+			       "decision is too long: at most %d characters", ORG_DECISION_MAX);
 	}
 	if (b->n < 1) {
 		return err_set(e, ERR_INVALID, "units", "nothing to create");

@@ -35,6 +35,8 @@ export async function withPage(name, fn, { viewport = { width: 1280, height: 800
   const page = ctx.pages()[0] || await ctx.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A refused script, style or connection (Content-Security-Policy) is a bug of the UI.
+  page.on('console', (m) => { if (m.type() === 'error' && /Refused to/.test(m.text())) problems.push(`console: ${m.text()}`); });
   try {
     await fn(page);
     assert(problems.length === 0, problems.join('; '));

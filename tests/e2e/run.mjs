@@ -3,11 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HERE } from './lib.mjs';
+import { HERE, SHOTS } from './lib.mjs';
 
 const only = process.argv.slice(2);
 const files = fs.readdirSync(HERE).filter((f) => f.endsWith('.test.mjs')).sort()
   .filter((f) => !only.length || only.some((o) => f.includes(o)));
+// Failure screenshots of an earlier run would mislead.
+if (fs.existsSync(SHOTS)) for (const f of fs.readdirSync(SHOTS)) if (f.startsWith('FAIL-')) fs.rmSync(path.join(SHOTS, f));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS || 120000);
 
 let passed = 0;

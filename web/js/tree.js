@@ -4,7 +4,8 @@ import { get } from './api.js';
 import { t, tn } from './i18n.js';
 import { kindName } from './kinds.js';
 import { href } from './router.js';
-import { loading, errorPanel } from './ui.js';
+import { loading, empty, errorPanel } from './ui.js';
+import { fmtDate } from './format.js';
 
 function nodeRow(u, { asOf, toggle, expanded, highlight }) {
   const hasKids = (u.children || 0) > 0;
@@ -85,7 +86,7 @@ export function lazyTree({ rootId, asOf, onLoaded }) {
     container.setAttribute('aria-busy', 'false');
     if (onLoaded) onLoaded(r);
   }).catch((e) => {
-    clear(container).append(errorPanel(e));
+    clear(container).append(e.status === 404 ? empty(t('tree.root_missing', { date: fmtDate(asOf) })) : errorPanel(e));
     container.setAttribute('aria-busy', 'false');
   });
   return container;

@@ -22,7 +22,7 @@ export function render(main, ctx) {
   const actor = input({ value: f.actor, 'data-testid': 'audit-actor', autocomplete: 'off' });
   const action = input({ value: f.action, 'data-testid': 'audit-action', autocomplete: 'off', placeholder: t('audit.action_ph'), list: 'audit-actions' });
   // Suggestions: the actions seen so far in this session of the page.
-  const seen = new Set(['session.login', 'reorg.merge', 'reorg.split', 'reorg.rename', 'reorg.move', 'reorg.create', 'reorg.dissolve', 'user.create']);
+  const seen = new Set(['session.login', 'session.logout', 'reorg.apply', 'user.create', 'user.password']);
   const actionList = h('datalist', { id: 'audit-actions' });
   const fillActions = () => mount(actionList, [...seen].sort().map((a) => h('option', { value: a })));
   fillActions();
@@ -106,7 +106,7 @@ export function render(main, ctx) {
         h('td', { class: 'nowrap' }, fmtInstant(a.ts)),
         h('td', null, a.actor || '—'),
         h('td', null, code(a.action || '')),
-        h('td', null, `${a.object_type || ''}${a.object_id !== undefined && a.object_id !== null && a.object_id !== '' ? ` #${a.object_id}` : ''}`),
+        h('td', null, a.object_type || '', a.object_id !== undefined && a.object_id !== null && a.object_id !== '' ? [' ', code(String(a.object_id))] : null),
         h('td', { class: 'cell-action' }, btn)),
       detail);
   }

@@ -18,7 +18,8 @@ export function render(main, ctx) {
   const dateIn = h('input', { type: 'date', class: 'input input-date', value: asOf, 'data-testid': 'as-of', id: 'as-of', max: '9999-12-31' });
   const quick = h('div', { class: 'quick-dates', role: 'group', 'aria-label': t('tree.quick') },
     QUICK.map((d) => h('button', { type: 'button', class: 'btn btn-small btn-soft', 'data-date': d, onclick: () => setDate(d) }, fmtDate(d))),
-    h('button', { type: 'button', class: 'btn btn-small btn-soft', 'data-testid': 'as-of-today', onclick: () => setDate(today()) }, t('tree.today')));
+    h('button', { type: 'button', class: 'btn btn-small btn-soft', 'data-date': today(), 'data-testid': 'as-of-today', onclick: () => setDate(today()) }, t('tree.today')));
+  const markQuick = () => quick.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.date === asOf)));
   const searchIn = h('input', {
     type: 'search', class: 'input input-search', value: q, 'data-testid': 'unit-search', id: 'unit-search',
     placeholder: t('tree.search_placeholder'), autocomplete: 'off', 'aria-describedby': 'search-hint',
@@ -46,6 +47,7 @@ export function render(main, ctx) {
   function syncUrl() { replaceQuiet(href('/', { as_of: asOf === today() ? '' : asOf, q })); }
 
   function loadTree() {
+    markQuick();
     treeTitle.textContent = t('tree.heading', { date: fmtDate(asOf) });
     treeMeta.textContent = '';
     const tree = lazyTree({

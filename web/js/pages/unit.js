@@ -44,6 +44,7 @@ export function render(main, ctx) {
 
   function draw(u, lineage) {
     const active = u.active !== false;
+    document.title = `${u.name} · cadre`;
     const crumbs = h('nav', { class: 'breadcrumb', 'aria-label': t('unit.breadcrumb'), 'data-testid': 'breadcrumb' },
       h('ol', null,
         (u.path || []).map((p) => h('li', null, unitLink(p, asOf))),
@@ -68,7 +69,7 @@ export function render(main, ctx) {
     const facts = h('dl', { class: 'facts' },
       fact(t('unit.code'), code(u.code)),
       fact(t('unit.kind'), kindName(u.kind)),
-      fact(t('unit.parent'), (u.path && u.path.length) ? unitLink(u.path[u.path.length - 1], asOf) : t('unit.no_parent')),
+      fact(t('unit.parent'), parentOf(u)),
       fact(t('unit.valid'), period(u.valid_from, u.valid_to)),
       active ? fact(t('unit.children'), tn('unit.children_n', u.children || 0)) : null,
       active ? fact(t('unit.descendants'), tn('tree.descendants', u.descendants || 0)) : null,
@@ -93,6 +94,18 @@ export function render(main, ctx) {
     if (first && asOf < first.valid_from) return t(long ? 'unit.not_yet_long' : 'unit.not_yet', { date: fmtDate(first.valid_from), as_of: fmtDate(asOf) });
     if (last && last.valid_to && asOf >= last.valid_to) return t(long ? 'unit.ended_long' : 'unit.ended', { date: fmtDate(last.valid_to), as_of: fmtDate(asOf) });
     return t('unit.inactive', { as_of: fmtDate(asOf) });
+  }
+
+  // The parent as of the date; for a unit not alive then, the parent of its nearest version.
+  function parentOf(u) {
+    if (u.path && u.path.length) return unitLink(u.path[u.path.length - 1], asOf);
+    const vs = u.versions || [];
+    const v = u.active === false ? (asOf < (vs[0] || {}).valid_from ? vs[0] : vs[vs.length - 1]) : null;
+    if (v && v.parent_id) {
+      return [unitLink({ id: v.parent_id, name: v.parent_name || v.parent_code, code: v.parent_code }, v.valid_from), ' ',
+        h('span', { class: 'muted' }, t('unit.parent_then', { from: fmtDate(v.valid_from), to: v.valid_to ? fmtDate(v.valid_to) : t('unit.now') }))];
+    }
+    return t('unit.no_parent');
   }
 
   function fact(label, value) {
