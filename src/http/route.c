@@ -22,11 +22,10 @@
 #include "http/json_out.h"
 
 #define API_PREFIX "/api/v1"
-#define Q_LIMIT {"limit", P_INT, 0, 500, 50}
-#define Q_OFFSET {"offset", P_INT, 0, 1000000000, 0}
-#define Q_AS_OF {"as_of", P_DATE, 0, 0, 0}
 
-static const struct route routes[] = {
+/* The foundation's routes; each later module (members, documents…) keeps
+ * its own table next to its handlers and is listed in route_tables. */
+static const struct route routes_core[] = {
 	{.method = "GET", .path = "/health", .fn = api_health},
 	{.method = "POST", .path = "/session", .fn = api_session_login,
 	 .flags = RF_BODY},
@@ -64,7 +63,24 @@ static const struct route routes[] = {
 		    {"action", P_STR, 0, 64, 0}, Q_LIMIT, Q_OFFSET}},
 };
 
-#define N_ROUTES (sizeof routes / sizeof routes[0])
+/* Module tables are weak: a module that is not linked in has no routes. */
+extern const struct route routes_members[] __attribute__((weak));
+extern const size_t routes_members_n __attribute__((weak));
+extern const struct route routes_documents[] __attribute__((weak));
+extern const size_t routes_documents_n __attribute__((weak));
+
+struct route_table {
+	const struct route *routes;
+	const size_t *n;
+};
+
+static const size_t routes_core_n = sizeof routes_core / sizeof routes_core[0];
+
+static const struct route_table route_tables[] = {
+	{routes_core, &routes_core_n},
+	{routes_members, &routes_members_n},
+	{routes_documents, &routes_documents_n},
+};
 
 /* Match a path against a pattern segment by segment; "{id}" matches any
  * non-empty segment, returned in *id / *id_len. */
@@ -112,21 +128,25 @@ int route_find(const char *method, const char *url, const struct route **rt,
 	*rt = NULL;
 	out->allow[0] = 0;
 	if (strncmp(url, API_PREFIX, plen) == 0 && url[plen] == '/') {
-		for (size_t i = 0; i < N_ROUTES; i++) {
-			if (!route_path_match(routes[i].path, url + plen, &id,
-					      &id_len)) {
-				continue;
-			}
-			if (route_method_is(&routes[i], method)) {
-				*rt = &routes[i];
-				return 0;
-			}
-			if (path_seen++) {
-				strncat(out->allow, ", ",
+		for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++) {
+			const struct route *routes = route_tables[t].routes;
+			size_t n = route_tables[t].n ? *route_tables[t].n : 0;
+			for (size_t i = 0; routes && i < n; i++) {
+				if (!route_path_match(routes[i].path, url + plen, &id,
+						      &id_len)) {
+					continue;
+				}
+				if (route_method_is(&routes[i], method)) {
+					*rt = &routes[i];
+					return 0;
+				}
+				if (path_seen++) {
+					strncat(out->allow, ", ",
+						sizeof out->allow - strlen(out->allow) - 1);
+				}
+				strncat(out->allow, routes[i].method,
 					sizeof out->allow - strlen(out->allow) - 1);
 			}
-			strncat(out->allow, routes[i].method,
-				sizeof out->allow - strlen(out->allow) - 1);
 		}
 	}
 	if (path_seen) {

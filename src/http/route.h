@@ -55,6 +55,14 @@ struct http_req;
  * e filled; the dispatcher renders it. */
 typedef int (*route_fn)(struct http_req *r, struct err *e);
 
+/* Common query parameters for route tables. */
+#define Q_LIMIT {"limit", P_INT, 0, 500, 50}
+#define Q_OFFSET {"offset", P_INT, 0, 1000000000, 0}
+#define Q_AS_OF {"as_of", P_DATE, 0, 0, 0}
+
+/* A module's route table is `const struct route routes_<module>[]` with
+ * `const size_t routes_<module>_n`, defined next to its handlers; route.c
+ * lists the tables (weakly: a module not linked in has no routes). */
 struct route {
 	const char *method;
 	const char *path; /* under /api/v1, "{id}" for the one path parameter */
