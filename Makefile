@@ -2,7 +2,7 @@
 # demo; `make test` builds the release and ASan+UBSan variants and runs every
 # test.  Sources are found by glob: a new src/**/*.c file needs no edit here.
 
-PKGS    := sqlite3 libpq libmicrohttpd jansson libsodium libutf8proc openssl libzip expat xlsxwriter
+PKGS    := sqlite3 libpq libmicrohttpd jansson libsodium libutf8proc openssl libzip expat xlsxwriter libqpdf poppler-glib cairo pangocairo libqrencode
 MODE    ?= rel
 B       := build/$(MODE)
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Werror

@@ -115,6 +115,21 @@ int db_bind_null(struct db_stmt *st, int idx)
 	return st->db->drv->bind_null(st, idx);
 }
 
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	return st->db->drv->bind_blob(st, idx, p ? p : "", p ? n : 0);
+}
+
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void *p = st->db->drv->col_blob(st, col, n);
+	if (!p) {
+		*n = 0;
+		return "";
+	}
+	return p;
+}
+
 int db_step(struct db_stmt *st, struct err *e)
 {
 	return st->db->drv->step(st, e);

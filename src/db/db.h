@@ -6,7 +6,8 @@
  * SQL text uses `?` placeholders (numbered from 1 in bind calls); the pg
  * driver rewrites them to $n.  Write SQL both engines accept: TEXT, BIGINT,
  * DOUBLE PRECISION, RETURNING id, no engine-specific functions outside the
- * driver.  Values only through bind calls, never pasted into SQL.
+ * driver.  In migrations {{ID}} is the identity primary key and {{BLOB}}
+ * the binary type.  Values only through bind calls, never pasted into SQL.
  *
  * A connection is used by one thread at a time.  Statements are cached per
  * connection by SQL text: db_prepare() returns a cached statement when one
@@ -45,6 +46,7 @@ struct db_driver {
 	int (*bind_double)(struct db_stmt *st, int idx, double v);
 	int (*bind_text)(struct db_stmt *st, int idx, const char *s);
 	int (*bind_null)(struct db_stmt *st, int idx);
+	int (*bind_blob)(struct db_stmt *st, int idx, const void *p, size_t n);
 	/* DB_ROW, DB_DONE, or <0 with e filled. */
 	int (*step)(struct db_stmt *st, struct err *e);
 	int (*col_count)(struct db_stmt *st);
@@ -52,6 +54,8 @@ struct db_driver {
 	int64_t (*col_int64)(struct db_stmt *st, int col);
 	double (*col_double)(struct db_stmt *st, int col);
 	const char *(*col_text)(struct db_stmt *st, int col);
+	/* Bytes of a BLOB/BYTEA column; valid until the next step/reset. */
+	const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
 	/* Forget results and bindings; the statement can be run again. */
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
@@ -90,12 +94,16 @@ int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *s);
 int db_bind_null(struct db_stmt *st, int idx);
+/* Binary data ({{BLOB}} columns: BLOB on SQLite, BYTEA on PostgreSQL). */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 int db_step(struct db_stmt *st, struct err *e);
 int db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int64(struct db_stmt *st, int col);
 double db_col_double(struct db_stmt *st, int col);
 /* Never NULL: "" for SQL NULL.  Valid until the next step/reset/finalize. */
 const char *db_col_text(struct db_stmt *st, int col);
+/* Never NULL (an empty buffer for NULL); *n receives the length. */
+const void *db_col_blob(struct db_stmt *st, int col, size_t *n);
 void db_reset(struct db_stmt *st);
 /* Give the statement back (NULL is fine). */
 void db_finalize(struct db_stmt *st);

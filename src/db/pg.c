@@ -32,6 +32,7 @@ struct pg_stmt {
 	int executed;	/* run since the last bind/reset */
 	int row;	/* index of the current row in res */
 	int nrows;
+	unsigned char *blob; /* the last col_blob's decoded bytes */
 };
 
 static PGconn *conn(struct db *db)
@@ -397,6 +398,67 @@ static int pg_bind_text(struct db_stmt *st, int idx, const char *s)
 	return bind_str(st, idx, s);
 }
 
+static const char *pg_col_text(struct db_stmt *st, int col);
+
+/* bytea in text format: "\\x" and two hex digits a byte. */
+static int pg_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
+	char *v;
+	int rc;
+	if (n > ((size_t)1 << 30)) {
+		return -1;
+	}
+	v = malloc(2 * n + 3);
+	if (!v) {
+		return -1;
+	}
+	v[0] = '\\';
+	v[1] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		v[2 + 2 * i] = hex[b[i] >> 4];
+		v[3 + 2 * i] = hex[b[i] & 15];
+	}
+	v[2 + 2 * n] = 0;
+	rc = bind_str(st, idx, v);
+	free(v);
+	return rc;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static const void *pg_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	struct pg_stmt *s = PS(st);
+	const char *v = pg_col_text(st, col);
+	size_t len;
+	*n = 0;
+	free(s->blob);
+	s->blob = NULL;
+	if (!v || v[0] != '\\' || v[1] != 'x') {
+		return NULL;
+	}
+	len = strlen(v + 2) / 2;
+	s->blob = malloc(len + 1);
+	if (!s->blob) {
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
+		if (hi < 0 || lo < 0) {
+			return NULL;
+		}
+		s->blob[i] = (unsigned char)(hi << 4 | lo);
+	}
+	*n = len;
+	return s->blob;
+}
+
 static int pg_bind_null(struct db_stmt *st, int idx)
 {
 	return bind_str(st, idx, NULL);
@@ -491,6 +553,8 @@ static void pg_reset(struct db_stmt *st)
 {
 	struct pg_stmt *s = PS(st);
 	clear_result(s);
+	free(s->blob);
+	s->blob = NULL;
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->vals[i]);
 		s->vals[i] = NULL;
@@ -524,12 +588,14 @@ const struct db_driver db_pg_driver = {
 	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.col_count = pg_col_count,
 	.col_is_null = pg_col_is_null,
 	.col_int64 = pg_col_int64,
 	.col_double = pg_col_double,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.reset = pg_reset,
 	.finalize = pg_finalize,
 	.begin_sql = "BEGIN",

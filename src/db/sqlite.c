@@ -129,6 +129,18 @@ static int sq_bind_text(struct db_stmt *st, int idx, const char *s)
 		       : -1;
 }
 
+static int sq_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
+{
+	return sqlite3_bind_blob64(SQ(st), idx, p, n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+static const void *sq_col_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(SQ(st), col);
+	*n = (size_t)sqlite3_column_bytes(SQ(st), col);
+	return p;
+}
+
 static int sq_bind_null(struct db_stmt *st, int idx)
 {
 	return sqlite3_bind_null(SQ(st), idx) == SQLITE_OK ? 0 : -1;
@@ -194,12 +206,14 @@ const struct db_driver db_sqlite_driver = {
 	.bind_double = sq_bind_double,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.col_count = sq_col_count,
 	.col_is_null = sq_col_is_null,
 	.col_int64 = sq_col_int64,
 	.col_double = sq_col_double,
 	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
 	.reset = sq_reset,
 	.finalize = sq_finalize,
 	.begin_sql = "BEGIN IMMEDIATE",

@@ -345,3 +345,33 @@ DB_TEST(db_pg_placeholders_skip_escape_and_dollar_quotes)
 	CHECK_STR(db_col_text(st, 3), "x");
 	db_finalize(st);
 }
+
+DB_TEST(db_blob_round_trip_all_bytes)
+{
+	struct err e = ERR_INIT;
+	struct db_stmt *st;
+	unsigned char data[600];
+	const unsigned char *back;
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof data; i++) {
+		data[i] = (unsigned char)(i * 7);
+	}
+	data[3] = 0;
+	CHECK(db_exec(db, db_kind(db) == DB_PG ? "CREATE TABLE b (v BYTEA)" : "CREATE TABLE b (v BLOB)", &e) == 0);
+	CHECK(db_prepare(db, "INSERT INTO b VALUES (?)", &st, &e) == 0);
+	db_bind_blob(st, 1, data, sizeof data);
+	CHECK(db_step(st, &e) == DB_DONE);
+	db_finalize(st);
+	CHECK(db_prepare(db, "INSERT INTO b VALUES (?)", &st, &e) == 0);
+	db_bind_blob(st, 1, NULL, 0);
+	CHECK(db_step(st, &e) == DB_DONE);
+	db_finalize(st);
+	CHECK(db_prepare(db, "SELECT v FROM b", &st, &e) == 0);
+	CHECK(db_step(st, &e) == DB_ROW);
+	back = db_col_blob(st, 0, &n);
+	CHECK(n == sizeof data && memcmp(back, data, n) == 0);
+	CHECK(db_step(st, &e) == DB_ROW);
+	back = db_col_blob(st, 0, &n);
+	CHECK(n == 0 && back != NULL);
+	db_finalize(st);
+}

@@ -2,7 +2,9 @@
 -- rules and findings, import jobs.  Owned by domain/member*.c (person,
 -- membership, membership_stint, membership_event), domain/quality.c
 -- (quality_rule, quality_issue, quality_history) and domain/import.c
--- (import_job).
+-- (import_job).  The meta key member_gen is bumped by every write to the
+-- member tables, so in-memory indexes keyed by it are never stale.
+INSERT INTO meta(key, value) VALUES ('member_gen', '1');
 
 -- A person: one row per human, keyed by the 12-digit citizen ID when known.
 CREATE TABLE person (
@@ -45,6 +47,7 @@ CREATE TABLE membership (
 	UNIQUE (person_id, org)
 );
 CREATE INDEX membership_unit ON membership(unit_id);
+CREATE INDEX membership_number ON membership(number);
 
 -- Closed stints: [valid_from, valid_to) in unit_id, closed by an event.
 CREATE TABLE membership_stint (
@@ -106,6 +109,9 @@ CREATE TABLE quality_history (
 	PRIMARY KEY (unit_id, day)
 );
 
+-- One row per import run (dry runs leave none), written in the import's
+-- own transaction: a crashed import leaves no trace.  A failed run is
+-- recorded afterwards with status 'failed' and its first errors in result.
 CREATE TABLE import_job (
 	id {{ID}},
 	kind TEXT NOT NULL,
@@ -117,6 +123,7 @@ CREATE TABLE import_job (
 	valid BIGINT NOT NULL DEFAULT 0,
 	rejected BIGINT NOT NULL DEFAULT 0,
 	inserted BIGINT NOT NULL DEFAULT 0,
+	updated BIGINT NOT NULL DEFAULT 0,
 	unchanged BIGINT NOT NULL DEFAULT 0,
 	quality_pct DOUBLE PRECISION,
 	result TEXT NOT NULL DEFAULT '{}',
