@@ -51,4 +51,13 @@ echo "== tree (bench_tree)"
 echo
 echo "== HTTP (bench/http.sh)"
 CADRE="$B/cadre" bash bench/http.sh "$DB" || status=1
+echo
+echo "== documents: numbering and search (bench_docs)"
+rm -f build/bench/docs.db*; "$B/bench_docs" build/bench/docs.db --docs 100000 --numbers 10000 --clients 8 --runs 20 || status=1
+echo
+echo "== members: import (bench/import.sh) and totals (bench_members)"
+bash bench/import.sh 1000000 || status=1
+echo
+echo "== signatures (bench/sign.sh)"
+bash bench/sign.sh || status=1
 exit $status

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sign/sign_cli.h"
 
 #ifndef CADRE_VERSION
 #include "base/log.h"
@@ -15,6 +16,8 @@
 #endif
 
 static int cmd_help(int argc, char **argv);
+/* Member commands (cli_member.c, cli_import.c); to move to cli/cli.h. */
+/* The document commands (cli_doc.c); to move to cli/cli.h. */
 static int cmd_version(int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
@@ -24,7 +27,14 @@ static const struct cli_cmd commands[] = {
 	{"unit", cmd_unit, "the organization tree as of a date; one unit's history"},
 	{"reorg", cmd_reorg, "merge, split, rename, move, create, dissolve units"},
 	{"audit", cmd_audit, "verify the tamper-evident audit chain; list entries"},
+	{"member", cmd_member, "people and memberships: add, admit, transfer, search, stats"},
+	{"import", cmd_import, "import member records from a CSV or XLSX file"},
+	{"export", cmd_export, "export a member list as CSV or XLSX"},
 	{"demo", cmd_demo, "load a demo dataset (2025 provinces, or national size)"},
+	{"ca", cmd_ca, "the certificate authority: init, issue, revoke, export, crl, import"},
+	{"doc", cmd_doc, "documents: number, add, list, search, workflow, sign, registers"},
+	{"render", cmd_render, "render a document from the party or state template as a PDF"},
+	{"verify", cmd_verify, "verify the signatures of a PDF (exit 0 when all are valid)"},
 	{"migrate", cmd_migrate, "apply pending schema migrations only"},
 	{"help", cmd_help, "explain a command: cadre help COMMAND"},
 	{"version", cmd_version, "print the version"},

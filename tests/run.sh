@@ -235,6 +235,14 @@ if wanted cli; then
 	fi
 fi
 
+# ---- 2b. CLI tests of members and signatures (real pdfsig, openssl, qpdf) ----
+for extra in cli_members sign doc_numbering; do
+	if wanted "$extra" && [ -f "tests/$extra.sh" ]; then
+		mkdir -p "$tmp/$extra"
+		run_suite "$extra" 1800 bash "tests/$extra.sh" "$ASAN/cadre" "$tmp/$extra"
+	fi
+done
+
 # ---- 3./4. API tests against an ASan server ----
 # api_suite DRIVER DB — init --demo, token, serve, api_tests, stop, checks.
 api_suite() {
@@ -316,6 +324,16 @@ e2e_suite() {
 	rc=$?
 	result "e2e: cadre user passwd admin" "$rc" "$(tail_of "$d/passwd.out")"
 	token=$(./cadre user token --db "$db" --login admin </dev/null 2>/dev/null | tail -n 1)
+	# A signer with a certificate of the organization's CA, for the sign
+	# dialog (tests/e2e/85-documents.test.mjs).
+	{
+		./cadre ca init --db "$db" --unit VN --name "CA Việt Nam (e2e)" &&
+			printf '%s\n' signer-password-123 | ./cadre user add --db "$db" \
+				--login e2e.signer --role signer --unit VN-01 --name "Trần Văn Ký" &&
+			./cadre ca issue --db "$db" --login e2e.signer
+	} </dev/null >"$d/signer.out" 2>&1
+	rc=$?
+	result "e2e: CA and a signer with a certificate" "$rc" "$(tail_of "$d/signer.out")"
 	if [ ! -d tests/e2e/node_modules/playwright-core ]; then
 		echo "== e2e: installing node modules"
 		if [ -f tests/e2e/package-lock.json ]; then
@@ -341,6 +359,7 @@ e2e_suite() {
 	result "e2e: id of VN-N08" $? "GET /units?q=VN-N08 gave no unit VN-N08"
 	CADRE_URL=$server_url CADRE_ADMIN_LOGIN=admin CADRE_ADMIN_PASSWORD=$pw \
 		CADRE_SCOPED_LOGIN=hanoi.viewer CADRE_SCOPED_PASSWORD=demo-password-123 \
+		CADRE_SIGNER_LOGIN=e2e.signer CADRE_SIGNER_PASSWORD=signer-password-123 \
 		CADRE_OTHER_UNIT_ID=$other run_suite e2e 1800 node tests/e2e/run.mjs
 	stop_server
 	result "e2e: server exits 0 on SIGTERM" "$server_rc" "exit status $server_rc" \

@@ -194,5 +194,10 @@ int cmd_unit(int argc, char **argv);
 int cmd_reorg(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_member(int argc, char **argv);	/* cli_member.c */
+int cmd_import(int argc, char **argv);	/* cli_import.c */
+int cmd_export(int argc, char **argv);	/* cli_member.c or cli_import.c */
+int cmd_doc(int argc, char **argv);	/* cli_doc.c */
+int cmd_render(int argc, char **argv);	/* cli_render.c */
 
 #endif

@@ -24,10 +24,12 @@ static const struct {
 	unsigned actions;
 } role_table[] = {
 	{"viewer", A(ACT_READ)},
-	{"clerk", A(ACT_READ)},
-	{"signer", A(ACT_READ)},
-	{"manager", A(ACT_READ) | A(ACT_REORG) | A(ACT_AUDIT_READ)},
-	{"admin", A(ACT_READ) | A(ACT_REORG) | A(ACT_USER_ADMIN) | A(ACT_AUDIT_READ)},
+	{"clerk", A(ACT_READ) | A(ACT_MEMBER_WRITE) | A(ACT_DOC_WRITE)},
+	{"signer", A(ACT_READ) | A(ACT_DOC_WRITE) | A(ACT_SIGN)},
+	{"manager", A(ACT_READ) | A(ACT_REORG) | A(ACT_AUDIT_READ) | A(ACT_MEMBER_WRITE) |
+			    A(ACT_DOC_WRITE)},
+	{"admin", A(ACT_READ) | A(ACT_REORG) | A(ACT_USER_ADMIN) | A(ACT_AUDIT_READ) |
+			  A(ACT_MEMBER_WRITE) | A(ACT_DOC_WRITE) | A(ACT_SIGN)},
 };
 
 static const char *const action_names[ACT__COUNT] = {
@@ -35,6 +37,9 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_REORG] = "reorganize units",
 	[ACT_USER_ADMIN] = "manage users",
 	[ACT_AUDIT_READ] = "read the audit log",
+	[ACT_MEMBER_WRITE] = "change member records",
+	[ACT_DOC_WRITE] = "write documents",
+	[ACT_SIGN] = "sign documents",
 };
 
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
@@ -74,6 +79,12 @@ static int role_index(const char *role)
 int auth_role_valid(const char *role)
 {
 	return role && role_index(role) >= 0;
+}
+
+int auth_role_may(const char *role, enum action act)
+{
+	int r = role ? role_index(role) : -1;
+	return r >= 0 && (role_table[r].actions & A(act)) != 0;
 }
 
 int auth_may(struct cx *cx, enum action act, int64_t unit_id, struct err *e)

@@ -19,6 +19,9 @@ enum action {
 	ACT_REORG,	 /* reorganization events */
 	ACT_USER_ADMIN,	 /* create users, reset passwords */
 	ACT_AUDIT_READ,	 /* read the audit log */
+	ACT_MEMBER_WRITE, /* member records, admissions, transfers, imports */
+	ACT_DOC_WRITE,	 /* draft, register and route documents */
+	ACT_SIGN,	 /* sign documents (and hold a signer certificate) */
 	ACT__COUNT
 };
 
@@ -29,6 +32,9 @@ enum action {
 
 /* 1 if role is one of viewer, clerk, manager, signer, admin. */
 int auth_role_valid(const char *role);
+/* 1 if the role table lets `role` do `act` (for a user who is not the
+ * actor, e.g. the holder of a certificate being issued), else 0. */
+int auth_role_may(const char *role, enum action act);
 
 /* May the actor do `act` on unit_id?  0 or -ERR_FORBIDDEN with a message.
  * The role must allow the action and the unit must lie in the actor's

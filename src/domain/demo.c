@@ -25,6 +25,7 @@
  * and tuyenquang.manager (manager at VN-N08).
  */
 #include "domain/demo.h"
+#include "domain/member.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,10 +419,13 @@ static int load_all(struct cx *cx, int64_t root, struct err *e)
 			return rc;
 		}
 	}
-	if ((rc = orgs_2025(cx, e)) || (rc = provinces_2025(cx, root, ids, e))) {
+	if ((rc = orgs_2025(cx, e)) || (rc = provinces_2025(cx, root, ids, e)) ||
+	    (rc = demo_users(cx, e))) {
 		return rc;
 	}
-	return demo_users(cx, e);
+	/* A few thousand members across the organizations, so that the
+	 * members pages have something real to show. */
+	return member_demo_load(cx, e);
 }
 
 int demo_load(struct cx *cx, struct err *e)

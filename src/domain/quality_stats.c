@@ -338,7 +338,7 @@ static int add_problem(struct db_stmt *st, int node, void *ctx, struct err *e)
 	}
 	quality_rule_info(p->q, db_col_text(st, 2), &field, NULL);
 	json_array_append_new(p->items, json_pack(
-		"{sI sI ss ss ss sI ss ss ss ss ss ss ss}",
+		"{sI sI ss ss ss sI ss ss ss ss ss ss ss ss}",
 		"membership_id", (json_int_t)db_col_int64(st, 1),
 		"person_id", (json_int_t)db_col_int64(st, 7),
 		"full_name", db_col_text(st, 8), "citizen_id", db_col_text(st, 9),

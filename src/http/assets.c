@@ -271,6 +271,13 @@ struct MHD_Response *assets_respond(const struct assets *a,
 	if (!assets_path_ok(url)) {
 		return assets_404(status);
 	}
+	/* The public verification page, served without login: /verify and
+	 * /verify/<code> get verify.html (its own page), not index.html. */
+	if (strcmp(url, "/verify") == 0 ||
+	    (strncmp(url, "/verify/", 8) == 0 && !strchr(url + 8, '/'))) {
+		r = assets_find(a, conn, "verify.html", status);
+		return r || *status != MHD_HTTP_NOT_FOUND ? r : assets_404(status);
+	}
 	rel = url + 1;
 	if (*rel && rel[strlen(rel) - 1] != '/') {
 		r = assets_find(a, conn, rel, status);

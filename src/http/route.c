@@ -63,11 +63,15 @@ static const struct route routes_core[] = {
 		    {"action", P_STR, 0, 64, 0}, Q_LIMIT, Q_OFFSET}},
 };
 
-/* Module tables are weak: a module that is not linked in has no routes. */
-extern const struct route routes_members[] __attribute__((weak));
-extern const size_t routes_members_n __attribute__((weak));
-extern const struct route routes_documents[] __attribute__((weak));
-extern const size_t routes_documents_n __attribute__((weak));
+/* Module tables are weak: a module that is not linked in has no routes.
+ * A weak reference alone never pulls a member out of libcadre.a, so a
+ * module whose table exists is referenced strongly (members, documents). */
+extern const struct route routes_members[];
+extern const size_t routes_members_n;
+extern const struct route routes_documents[];
+extern const size_t routes_documents_n;
+extern const struct route routes_public[];
+extern const size_t routes_public_n;
 
 struct route_table {
 	const struct route *routes;
@@ -80,6 +84,7 @@ static const struct route_table route_tables[] = {
 	{routes_core, &routes_core_n},
 	{routes_members, &routes_members_n},
 	{routes_documents, &routes_documents_n},
+	{routes_public, &routes_public_n},
 };
 
 /* Match a path against a pattern segment by segment; "{id}" matches any
@@ -174,6 +179,12 @@ static void route_clean_text(char *s)
 			}
 		}
 	}
+}
+
+size_t route_body_max(const struct route *rt)
+{
+	return rt && (rt->flags & RF_RAW) ? (size_t)HTTP_UPLOAD_MAX
+					  : (size_t)HTTP_BODY_MAX;
 }
 
 void route_error(const struct err *e, struct http_out *out)
@@ -373,16 +384,32 @@ void route_run(const struct route *rt, struct MHD_Connection *conn,
 		rc = -1;
 	} else if ((rt->flags & RF_BODY) && route_body(&r, body, body_len, &e)) {
 		rc = -1;
+	} else if ((rt->flags & RF_RAW) && body_len > HTTP_UPLOAD_MAX) {
+		rc = err_set(&e, ERR_TOO_LARGE, "", "request body larger than %d bytes",
+			     HTTP_UPLOAD_MAX);
 	} else if (route_path_id(&r, url, &e) || route_query(&r, &e)) {
 		rc = -1;
 	} else {
+		if (rt->flags & RF_RAW) {
+			r.raw = (const unsigned char *)body;
+			r.raw_len = body_len;
+		}
 		rc = rt->fn(&r, &e);
 	}
 	if (rc < 0) {
 		route_error(&e, out);
 	} else {
 		out->status = r.status;
-		if (r.out) {
+		if (r.file) { /* a file reply (an export) */
+			out->body = r.file;
+			out->len = r.file_len;
+			r.file = NULL;
+			out->type = r.file_type ? r.file_type : "application/octet-stream";
+			if (r.file_name[0]) {
+				snprintf(out->disposition, sizeof out->disposition,
+					 "attachment; filename=\"%s\"", r.file_name);
+			}
+		} else if (r.out) {
 			out->body = json_out_dump(r.out, &out->len);
 		} else {
 			out->body = strdup("{\"ok\":true}");
@@ -395,6 +422,7 @@ void route_run(const struct route *rt, struct MHD_Connection *conn,
 			snprintf(out->cookie, sizeof out->cookie, "%s", r.cookie);
 		}
 	}
+	free(r.file);
 	json_decref(r.body);
 	json_decref(r.out);
 }

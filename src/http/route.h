@@ -27,7 +27,11 @@
 enum {
 	RF_AUTH = 1, /* needs a session cookie or a Bearer token */
 	RF_BODY = 2, /* needs a JSON object body */
+	RF_RAW = 4,  /* the body is bytes (a file upload), at most
+		      * HTTP_UPLOAD_MAX, handed over as r->raw / r->raw_len */
 };
+
+#define HTTP_UPLOAD_MAX (50 * 1024 * 1024) /* RF_RAW bodies, bytes */
 
 /* Types of query parameters; the dispatcher validates them all before the
  * handler runs, so a handler only reads parsed values. */
@@ -87,11 +91,21 @@ struct http_req {
 	char csrf[AUTH_TOKEN_HEX];    /* the session's CSRF token, or "" */
 	int64_t id;		      /* the {id} path parameter, 0 if none */
 	json_t *body;		      /* the JSON object, when RF_BODY */
+	const unsigned char *raw;     /* the body's bytes, when RF_RAW */
+	size_t raw_len;
 	struct http_qval q[ROUTE_MAX_PARAMS]; /* parallel to route->params */
 	/* output */
 	int status;	  /* 200 unless the handler says otherwise */
 	json_t *out;	  /* the reply, owned; NULL = {"ok":true} */
 	char cookie[192]; /* a Set-Cookie value, or "" */
+	/* A file reply instead of JSON (an export): when file is set, its
+	 * file_len bytes (malloc'd, taken by the dispatcher) are sent with
+	 * Content-Type file_type (a static string) and, when file_name is not
+	 * "", Content-Disposition: attachment (file_name: [A-Za-z0-9._-]). */
+	char *file;
+	size_t file_len;
+	const char *file_type;
+	char file_name[128];
 };
 
 /* What the dispatcher hands back to the server: a complete JSON reply. */
@@ -101,6 +115,8 @@ struct http_out {
 	size_t len;
 	char cookie[192]; /* Set-Cookie value or "" */
 	char allow[48];	  /* Allow header for 405, or "" */
+	const char *type; /* Content-Type of a file reply; NULL = JSON */
+	char disposition[192]; /* Content-Disposition, or "" */
 };
 
 /* Find the route of an /api/ URL.  0 and *rt set; otherwise out is filled
@@ -115,6 +131,10 @@ int route_find(const char *method, const char *url, const struct route **rt,
 void route_run(const struct route *rt, struct MHD_Connection *conn,
 	       struct db *db, const char *method, const char *url,
 	       const char *body, size_t body_len, struct http_out *out);
+
+/* The largest request body rt accepts: HTTP_UPLOAD_MAX for RF_RAW routes,
+ * HTTP_BODY_MAX otherwise (rt may be NULL). */
+size_t route_body_max(const struct route *rt);
 
 /* Render e as {"error":{"code","field","message"}} with its status into out.
  * ERR_INTERNAL is logged with its detail and shown as a generic message. */

@@ -54,7 +54,8 @@ struct srv_req {
 	int64_t t0_us;
 	int api;
 	int done;      /* a response is queued */
-	int too_large; /* the body crossed HTTP_BODY_MAX */
+	int too_large; /* the body crossed limit */
+	size_t limit;  /* the route's body limit (route_body_max) */
 	size_t discarded;
 	const struct route *rt;
 	struct buf body;
@@ -143,7 +144,7 @@ static enum MHD_Result srv_queue(struct MHD_Connection *conn,
 	return ret;
 }
 
-/* Queue a JSON reply; takes out->body. */
+/* Queue a JSON reply (or a file reply: out->type); takes out->body. */
 static enum MHD_Result srv_send_json(struct MHD_Connection *conn,
 				     struct srv_req *q, const char *method,
 				     const char *url, struct http_out *out)
@@ -156,7 +157,12 @@ static enum MHD_Result srv_send_json(struct MHD_Connection *conn,
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json; charset=utf-8");
+				out->type ? out->type
+					  : "application/json; charset=utf-8");
+	if (out->disposition[0]) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+					out->disposition);
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (out->cookie[0]) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, out->cookie);
@@ -196,8 +202,8 @@ static enum MHD_Result srv_too_large(struct MHD_Connection *conn,
 		return srv_send_text(conn, q, method, url, 413,
 				     "request body too large\n", NULL);
 	}
-	err_set(&e, ERR_TOO_LARGE, "", "request body larger than %d bytes",
-		HTTP_BODY_MAX);
+	err_set(&e, ERR_TOO_LARGE, "", "request body larger than %zu bytes",
+		q->limit);
 	route_error(&e, &out);
 	return srv_send_json(conn, q, method, url, &out);
 }
@@ -214,13 +220,16 @@ static enum MHD_Result srv_begin(struct MHD_Connection *conn,
 		if (route_find(method, url, &q->rt, &out)) {
 			return srv_send_json(conn, q, method, url, &out);
 		}
+		/* File uploads (RF_RAW) may be larger than JSON bodies. */
+		q->limit = route_body_max(q->rt);
+		q->body.max = q->limit;
 	} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		return srv_send_text(conn, q, method, url, 405,
 				     "method not allowed\n", "GET, HEAD");
 	}
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+	if (cl && strtoull(cl, NULL, 10) > q->limit) {
 		q->too_large = 1;
 		return srv_too_large(conn, q, method, url);
 	}
@@ -239,9 +248,9 @@ static enum MHD_Result srv_upload(struct MHD_Connection *conn,
 	if (q->done || q->too_large) {
 		q->discarded += *n;
 		*n = 0;
-		return q->discarded > 4 * (size_t)HTTP_BODY_MAX ? MHD_NO : MHD_YES;
+		return q->discarded > 4 * q->limit ? MHD_NO : MHD_YES;
 	}
-	if (q->body.n + *n > HTTP_BODY_MAX) {
+	if (q->body.n + *n > q->limit) {
 		q->too_large = 1;
 		q->discarded = *n;
 		*n = 0;
@@ -276,6 +285,7 @@ static enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		}
 		q->t0_us = srv_now_us();
+		q->limit = HTTP_BODY_MAX;
 		buf_init(&q->body, HTTP_BODY_MAX);
 		*con_cls = q;
 		return srv_begin(conn, q, method, url);

@@ -29,6 +29,16 @@ export function shell({ path, onLogout }) {
       h('li', null, h('a', {
         href: '#/', class: `nav-link${treeActive ? ' active' : ''}`, 'aria-current': treeActive ? 'page' : null, 'data-testid': 'nav-tree',
       }, h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, '⌂'), h('span', null, t('nav.tree')))),
+      // Members (issue 3): a person's and a membership's pages belong to the member list.
+      navLink('#/members', t('nav.members'), '☷', /^#\/(people|memberships)\//.test(cur) ? '#/members' : cur, 'nav-members'),
+      ['clerk', 'manager', 'admin'].includes(u.role) ? navLink('#/import', t('nav.import'), '⇪', cur, 'nav-import') : null,
+      navLink('#/quality', t('nav.quality'), '✓', cur, 'nav-quality'),
+      navLink('#/stats', t('nav.stats'), '▥', cur, 'nav-stats'),
+      // Documents (issue 4).
+      navLink('#/inbox', t('nav.inbox'), '✉', cur, 'nav-inbox'),
+      navLink('#/documents', t('nav.documents'), '❏', cur, 'nav-documents'),
+      navLink('#/registers', t('nav.registers'), '▦', cur, 'nav-registers'),
+      ['manager', 'admin'].includes(u.role) ? navLink('#/doc-config', t('nav.doc_config'), '⚙', cur, 'nav-doc-config') : null,
       canReorg() ? navLink('#/reorg', t('nav.reorg'), '⇄', cur, 'nav-reorg') : null,
       canManageUsers() ? navLink('#/users', t('nav.users'), '☺', cur, 'nav-users') : null,
       canReadAudit() ? navLink('#/audit', t('nav.audit'), '☰', cur, 'nav-audit') : null),

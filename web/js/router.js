@@ -45,3 +45,39 @@ export function navigate(hashHref) {
 export function replaceQuiet(hashHref) {
   history.replaceState(null, '', hashHref);
 }
+
+// ---- Members (issue 3): pages loaded on first use, registered here so main.js stays as it is. ----
+function lazyPage(load, fn = 'render') {
+  return {
+    render(main, ctx) {
+      load().then((m) => { if (ctx.alive()) m[fn](main, ctx); })
+        .catch((e) => { if (ctx.alive()) main.textContent = String(e && e.message ? e.message : e); });
+    },
+  };
+}
+const memberForms = () => import('./pages/member_forms.js');
+route('/members', lazyPage(() => import('./pages/members.js')));
+route('/people/new', lazyPage(memberForms, 'renderPersonNew'));
+route('/people/:id/admit', lazyPage(memberForms, 'renderAdmit'));
+route('/people/:id', lazyPage(() => import('./pages/person.js')));
+route('/memberships/:id/transfer', lazyPage(memberForms, 'renderTransfer'));
+route('/memberships/:id/event', lazyPage(memberForms, 'renderEvent'));
+route('/import', lazyPage(() => import('./pages/import.js')));
+route('/quality', lazyPage(() => import('./pages/quality.js')));
+route('/stats', lazyPage(() => import('./pages/stats.js')));
+
+// ---- Documents (issue 4): pages loaded on first use. "/documents/new" before "/documents/:id". ----
+function docPage(load) {
+  return {
+    render(main, ctx) {
+      load().then((m) => { if (ctx.alive()) m.render(main, ctx); })
+        .catch((e) => { if (ctx.alive()) main.textContent = String(e && e.message ? e.message : e); });
+    },
+  };
+}
+route('/inbox', docPage(() => import('./pages/inbox.js')));
+route('/documents', docPage(() => import('./pages/documents.js')));
+route('/documents/new', docPage(() => import('./pages/document_new.js')));
+route('/documents/:id', docPage(() => import('./pages/document.js')));
+route('/registers', docPage(() => import('./pages/registers.js')));
+route('/doc-config', docPage(() => import('./pages/doc_config.js')));

@@ -7,9 +7,13 @@
 INSERT INTO meta(key, value) VALUES ('member_gen', '1');
 
 -- A person: one row per human, keyed by the 12-digit citizen ID when known.
+-- name_fold is the search key; searches match it anywhere in the name
+-- (LIKE '%…%'), which no B-tree index serves, so it has none.  Unique keys
+-- are named indexes rather than column constraints so that a bulk import
+-- into an empty table can rebuild them once at the end (import.c).
 CREATE TABLE person (
 	id {{ID}},
-	citizen_id TEXT UNIQUE,
+	citizen_id TEXT,
 	full_name TEXT NOT NULL,
 	name_fold TEXT NOT NULL,
 	gender TEXT NOT NULL DEFAULT '',      -- 'M', 'F' or '' (unknown)
@@ -25,7 +29,7 @@ CREATE TABLE person (
 	created_ms BIGINT NOT NULL,
 	updated_ms BIGINT NOT NULL
 );
-CREATE INDEX person_name_fold ON person(name_fold);
+CREATE UNIQUE INDEX person_citizen_id ON person(citizen_id);
 
 -- A membership of a person in one organization (unit_kind.org: party,
 -- youth, women, farmers, veterans, labour).  The current stint is on the
@@ -43,9 +47,9 @@ CREATE TABLE membership (
 	unit_id BIGINT NOT NULL REFERENCES unit(id),
 	unit_from TEXT NOT NULL,
 	ended TEXT NOT NULL DEFAULT '9999-12-31',
-	rev BIGINT NOT NULL DEFAULT 1,
-	UNIQUE (person_id, org)
+	rev BIGINT NOT NULL DEFAULT 1
 );
+CREATE UNIQUE INDEX membership_person_org ON membership(person_id, org);
 CREATE INDEX membership_unit ON membership(unit_id);
 CREATE INDEX membership_number ON membership(number);
 

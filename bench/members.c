@@ -1,0 +1,323 @@
+/*
+ * bench/members.c — member totals on a national-size database: how many
+ * memberships each of the 34 provinces has as of a date (member_stats:
+ * in-memory index of stint starts and ends per unit, prefix sums over the
+ * snapshot), against the same question asked of SQLite with a recursive
+ * CTE through the sqlite3 shell.  Also the memory the index costs.
+ *
+ *   bench_members DB [--date YYYY-MM-DD] [--runs N] [--members N]
+ *                    [--sqlite3 PATH]
+ *
+ * Loads what is missing first: the national tree (demo_national) and N
+ * party members (member_demo_national, default 5,600,000), timing the
+ * load.  Then: the cold question (index built from the tables), the warm
+ * one (best and median of the runs, each asking for all the provinces at
+ * once), the same with distinct people, the process's RSS (now and peak,
+ * from /proc/self/status), and the CTE (best and median), checking that
+ * both count the same.  Floors: warm median < 20 ms and RSS < 200 MB;
+ * exit status 1 when one is missed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "domain/cx.h"
+#include "domain/demo.h"
+#include "domain/member.h"
+#include "domain/member_stats.h"
+#include "domain/org.h"
+
+#define FLOOR_MS 20.0
+#define FLOOR_RSS_MB 200.0
+#define MAX_PROVINCES 128
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n, double *best)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	*best = v[0];
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* VmRSS and VmHWM in MB. */
+static void rss(double *now, double *peak)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	*now = *peak = -1;
+	while (f && fgets(line, sizeof line, f)) {
+		long kb;
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1) {
+			*now = (double)kb / 1024;
+		} else if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) {
+			*peak = (double)kb / 1024;
+		}
+	}
+	if (f) {
+		fclose(f);
+	}
+}
+
+static int64_t scalar(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	struct err e = ERR_INIT;
+	int64_t v = -1;
+	if (db_prepare(db, sql, &st, &e) == 0) {
+		if (db_step(st, &e) == DB_ROW) {
+			v = db_col_int64(st, 0);
+		}
+		db_finalize(st);
+	}
+	return v;
+}
+
+static int provinces(struct cx *cx, const char *date, int64_t *ids, int *n, struct err *e)
+{
+	struct org_tree *t;
+	*n = 0;
+	if (org_tree_get(cx, date, &t, e)) {
+		return -1;
+	}
+	for (int i = 1; t->n > 0 && i < t->nodes[0].end && *n < MAX_PROVINCES; i = t->nodes[i].end) {
+		ids[(*n)++] = t->nodes[i].id;
+	}
+	org_tree_release(t);
+	return 0;
+}
+
+/* Load what is missing; *loaded = 1 when anything was. */
+static int load(struct cx *cx, long members, int *loaded, struct err *e)
+{
+	int64_t have = scalar(cx->db, "SELECT COUNT(*) FROM membership");
+	double t0;
+	*loaded = 0;
+	if (scalar(cx->db, "SELECT COUNT(*) FROM unit") < 50000) {
+		printf("loading the national tree (demo_national)…\n");
+		fflush(stdout);
+		t0 = now_ms();
+		if (demo_national(cx, e)) {
+			return -1;
+		}
+		*loaded = 1;
+		printf("  %.1f s\n", (now_ms() - t0) / 1e3);
+	}
+	if (have < members / 2) {
+		printf("loading %ld party members (member_demo_national)…\n", members);
+		fflush(stdout);
+		t0 = now_ms();
+		if (member_demo_national(cx, members, e)) {
+			return -1;
+		}
+		*loaded = 1;
+		printf("  %.1f s (%.0f rows/s)\n", (now_ms() - t0) / 1e3,
+		       (double)members / ((now_ms() - t0) / 1e3));
+	}
+	return 0;
+}
+
+/* The CTE: members of each province's subtree on :d, one statement. */
+static const char cte[] =
+	"WITH RECURSIVE s(root, id) AS ("
+	" SELECT v.unit_id, v.unit_id FROM unit_version v JOIN unit u ON u.id = v.parent_id"
+	" WHERE u.code = 'VN' AND v.valid_from <= :d AND v.valid_to > :d"
+	" UNION ALL SELECT s.root, v.unit_id FROM s JOIN unit_version v ON v.parent_id = s.id"
+	" WHERE v.valid_from <= :d AND v.valid_to > :d)"
+	" SELECT s.root, COUNT(*) FROM s JOIN ("
+	" SELECT unit_id FROM membership WHERE unit_from <= :d AND ended > :d"
+	" UNION ALL SELECT unit_id FROM membership_stint WHERE valid_from <= :d AND valid_to > :d"
+	") m ON m.unit_id = s.id GROUP BY s.root ORDER BY s.root;";
+
+/* Run the CTE `runs` times through the shell: times[] in ms (the larger
+ * of wall and user+sys), and the last run's counts by province id. */
+static int run_cte(const char *sqlite3, const char *db, const char *date, int runs,
+		   double *times, int64_t *ids, int64_t *counts, int *n_counts)
+{
+	char path[] = "/tmp/bench_members_XXXXXX", cmd[1200], line[512];
+	struct buf s = BUF_INIT;
+	int fd = mkstemp(path), n = 0, fresh = 0;
+	FILE *f;
+	*n_counts = 0;
+	if (fd < 0) {
+		return -1;
+	}
+	buf_printf(&s, ".timer on\n.parameter set :d \"'%s'\"\n", date);
+	for (int r = 0; r < runs; r++) {
+		buf_printf(&s, "%s\n", cte);
+	}
+	if (s.err || write(fd, s.z, s.n) != (ssize_t)s.n) {
+		close(fd);
+		unlink(path);
+		buf_free(&s);
+		return -1;
+	}
+	close(fd);
+	buf_free(&s);
+	snprintf(cmd, sizeof cmd, "'%s' -batch -separator ' ' '%s' < '%s'", sqlite3, db, path);
+	if (!(f = popen(cmd, "r"))) {
+		unlink(path);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		double real, user, sys;
+		long long id, c;
+		if (sscanf(line, "Run Time: real %lf user %lf sys %lf", &real, &user, &sys) == 3) {
+			double cpu = (user + sys) * 1e3;
+			if (n < runs) {
+				times[n++] = real * 1e3 > cpu ? real * 1e3 : cpu;
+			}
+			fresh = 1; /* the rows come before their timing: keep the last run's */
+		} else if (sscanf(line, "%lld %lld", &id, &c) == 2 && *n_counts < MAX_PROVINCES) {
+			if (fresh) {
+				*n_counts = 0;
+				fresh = 0;
+			}
+			ids[*n_counts] = id;
+			counts[(*n_counts)++] = c;
+		}
+	}
+	pclose(f);
+	unlink(path);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL, *date = "2026-06-30", *sqlite3 = "sqlite3";
+	long members = 5600000;
+	int runs = 20, n = 0, fail = 0, n_cte = 0, loaded = 0;
+	int64_t ids[MAX_PROVINCES], m[MAX_PROVINCES], p[MAX_PROVINCES], total = 0;
+	int64_t cte_ids[MAX_PROVINCES], cte_counts[MAX_PROVINCES];
+	double *t, best, med, pbest, pmed, cold, rss_now, rss_peak, cbest = 0, cmed = 0;
+	struct db *db;
+	struct cx cx;
+	struct err e = ERR_INIT;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--date") && i + 1 < argc) {
+			date = argv[++i];
+		} else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+			runs = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--members") && i + 1 < argc) {
+			members = atol(argv[++i]);
+		} else if (!strcmp(argv[i], "--sqlite3") && i + 1 < argc) {
+			sqlite3 = argv[++i];
+		} else if (argv[i][0] != '-' && !path) {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "usage: bench_members DB [--date D] [--runs N] [--members N] "
+					"[--sqlite3 PATH]\n");
+			return 2;
+		}
+	}
+	if (!path || runs < 1 || db_open(path, &db, &e)) {
+		fprintf(stderr, "bench_members: %s\n", path ? e.msg : "no database");
+		return 2;
+	}
+	cx_init_system(&cx, db);
+	if (db_migrate(db, NULL, &e)) {
+		fprintf(stderr, "bench_members: %s\n", e.msg);
+		return 1;
+	}
+	t = calloc((size_t)runs * 2, sizeof *t);
+	if (!t || load(&cx, members, &loaded, &e)) {
+		fprintf(stderr, "bench_members: %s\n", e.msg);
+		return 1;
+	}
+	if (loaded) { /* measure memory in a process that only asks questions */
+		db_close(db);
+		fflush(stdout);
+		execv("/proc/self/exe", argv);
+		perror("bench_members: exec");
+		return 1;
+	}
+	if (provinces(&cx, date, ids, &n, &e)) {
+		fprintf(stderr, "bench_members: %s\n", e.msg);
+		return 1;
+	}
+	printf("database: %s — %lld memberships, %lld closed stints, %lld units; %d provinces "
+	       "as of %s\n",
+	       path, (long long)scalar(db, "SELECT COUNT(*) FROM membership"),
+	       (long long)scalar(db, "SELECT COUNT(*) FROM membership_stint"),
+	       (long long)scalar(db, "SELECT COUNT(*) FROM unit"), n, date);
+	/* Cold: the index and the representative map are built. */
+	member_stats_flush();
+	cold = now_ms();
+	if (member_stats_totals(&cx, date, NULL, NULL, n, ids, m, NULL, &e)) {
+		fprintf(stderr, "bench_members: %s\n", e.msg);
+		return 1;
+	}
+	cold = now_ms() - cold;
+	for (int r = 0; r < runs; r++) {
+		double t0 = now_ms();
+		member_stats_totals(&cx, date, NULL, NULL, n, ids, m, NULL, &e);
+		t[r] = now_ms() - t0;
+	}
+	med = median(t, runs, &best);
+	for (int r = 0; r < runs; r++) {
+		double t0 = now_ms();
+		member_stats_totals(&cx, date, NULL, NULL, n, ids, m, p, &e);
+		t[runs + r] = now_ms() - t0;
+	}
+	pmed = median(t + runs, runs, &pbest);
+	rss(&rss_now, &rss_peak);
+	for (int k = 0; k < n; k++) {
+		total += m[k];
+	}
+	printf("cadre (member_stats_totals, %d provinces in one call):\n", n);
+	printf("  cold (index built):        %8.1f ms\n", cold);
+	printf("  warm memberships:  best %6.2f ms, median %6.2f ms  (floor < %.0f ms)\n", best,
+	       med, FLOOR_MS);
+	printf("  warm + people:     best %6.2f ms, median %6.2f ms\n", pbest, pmed);
+	printf("  total memberships on %s: %lld\n", date, (long long)total);
+	printf("  RSS now %.1f MB, peak %.1f MB  (floor < %.0f MB)\n", rss_now, rss_peak,
+	       FLOOR_RSS_MB);
+	fail |= med >= FLOOR_MS || rss_peak >= FLOOR_RSS_MB;
+	if (run_cte(sqlite3, path, date, runs < 5 ? runs : 5, t, cte_ids, cte_counts, &n_cte) > 0) {
+		int runs_cte = runs < 5 ? runs : 5, agree = n_cte == n;
+		cmed = median(t, runs_cte, &cbest);
+		for (int k = 0; agree && k < n; k++) {
+			int found = 0;
+			for (int j = 0; j < n_cte; j++) {
+				found |= cte_ids[j] == ids[k] && cte_counts[j] == m[k];
+			}
+			agree = found;
+			if (!found) {
+				fprintf(stderr, "province %lld: cadre %lld", (long long)ids[k],
+					(long long)m[k]);
+				for (int j = 0; j < n_cte; j++) {
+					if (cte_ids[j] == ids[k]) {
+						fprintf(stderr, ", CTE %lld", (long long)cte_counts[j]);
+					}
+				}
+				fputc('\n', stderr);
+			}
+		}
+		printf("sqlite3 recursive CTE (%d runs): best %.1f ms, median %.1f ms — %s\n",
+		       runs_cte, cbest, cmed, agree ? "same counts" : "COUNTS DIFFER");
+		printf("ratio CTE / cadre (medians): %.0f×\n", cmed / med);
+		fail |= !agree;
+	} else {
+		printf("sqlite3 recursive CTE: could not run %s\n", sqlite3);
+	}
+	printf("%s\n", fail ? "FLOOR MISSED" : "floors met");
+	free(t);
+	db_close(db);
+	return fail;
+}

@@ -1,0 +1,762 @@
+/*
+ * import.c — bulk import of member records (import.h), the writing side:
+ * sets up the reader thread (import_read.c) and a hashing thread, then on
+ * the calling thread writes each checked row (person, membership, their
+ * quality findings) in ONE transaction with statements prepared once,
+ * records the import_job row and one audit entry, and commits — or rolls
+ * everything back.  Owns the table import_job and the in-process progress
+ * registry.  It never writes a row that failed a check, never writes one
+ * audit entry per row, and never leaves a partial import behind.
+ */
+#include "domain/import.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/import_internal.h"
+#include "report/table_write.h"
+
+#define MAX_MESSAGES_DEFAULT 20
+#define PROGRESS_EVERY 8 /* batches */
+
+/* ---- hashing thread: SHA-256 of the file and its line count ---- */
+
+struct hasher {
+	const char *path;
+	char hex[65];
+	long lines;
+	volatile int finished;
+	int failed;
+};
+
+static void *hash_run(void *arg)
+{
+	struct hasher *h = arg;
+	crypto_hash_sha256_state st;
+	unsigned char out[crypto_hash_sha256_BYTES];
+	size_t n;
+	char *buf = malloc(1 << 20);
+	FILE *f = buf ? fopen(h->path, "rb") : NULL;
+	crypto_hash_sha256_init(&st);
+	if (!f) {
+		h->failed = 1;
+	}
+	while (f && (n = fread(buf, 1, 1 << 20, f)) > 0) {
+		crypto_hash_sha256_update(&st, (const unsigned char *)buf, n);
+		for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
+			h->lines++;
+		}
+	}
+	if (f) {
+		h->failed = ferror(f);
+		fclose(f);
+	}
+	free(buf);
+	crypto_hash_sha256_final(&st, out);
+	sodium_bin2hex(h->hex, sizeof h->hex, out, sizeof out);
+	__atomic_store_n(&h->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* ---- the writer ---- */
+
+struct writer {
+	struct cx *cx;
+	const struct import_opts *o;
+	struct import_result *r;
+	const char *name;
+	struct imp_reader rd;
+	int fresh;   /* no person had a citizen ID: no look-ups needed */
+	int aborted; /* all or nothing and a row failed: write no more */
+	int own_ids; /* SQLite: ids assigned here, not returned by the insert */
+	int64_t next_person, next_member;
+	struct imp_bulk *bulk; /* SQLite bulk mode: indexes rebuilt at the end */
+	struct db_stmt *sel_person, *ins_person, *upd_person;
+	struct db_stmt *sel_member, *ins_member, *upd_member;
+	struct table_writer *rej;
+	json_t *errors;
+	int n_messages, max_messages;
+	struct err first;
+	const struct quality_rules *rules;
+};
+
+/* The inserts come in two forms: on SQLite the writer holds the write lock
+ * for the whole import and numbers the rows itself (RETURNING costs SQLite
+ * an ephemeral table per row, half the insert time); on PostgreSQL the
+ * identity column numbers them (other sessions may insert meanwhile). */
+static const char *const insert_own_ids[2] = {
+	"INSERT INTO person(id, citizen_id, full_name, gender, birth_date, ethnicity,"
+	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
+	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	"INSERT INTO membership(id, person_id, org, number, joined, official, status,"
+	" unit_id, unit_from) VALUES (?,?,?,?,?,?,'active',?,?)",
+};
+
+static const char *const writer_sql[6] = {
+	"SELECT id, full_name, gender, birth_date, ethnicity, religion, hometown,"
+	" hometown_new, residence, phone, email FROM person WHERE citizen_id = ?",
+	"INSERT INTO person(citizen_id, full_name, gender, birth_date, ethnicity,"
+	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
+	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	"UPDATE person SET full_name = ?, gender = ?, birth_date = ?, ethnicity = ?,"
+	" religion = ?, hometown = ?, hometown_new = ?, residence = ?, phone = ?,"
+	" email = ?, name_fold = ?, updated_ms = ?, rev = rev + 1 WHERE id = ?",
+	"SELECT id, unit_id, joined, official, number, status, ended FROM membership"
+	" WHERE person_id = ? AND org = ?",
+	"INSERT INTO membership(person_id, org, number, joined, official, status,"
+	" unit_id, unit_from) VALUES (?,?,?,?,?,'active',?,?) RETURNING id",
+	"UPDATE membership SET number = ?, official = ?, rev = rev + 1 WHERE id = ?",
+};
+
+static int prepare_all(struct writer *w, struct err *e)
+{
+	struct db_stmt **st[6] = {&w->sel_person, &w->ins_person, &w->upd_person,
+				  &w->sel_member, &w->ins_member, &w->upd_member};
+	for (int i = 0; i < 6; i++) {
+		const char *sql = writer_sql[i];
+		int rc;
+		if (w->own_ids && (i == 1 || i == 4)) {
+			sql = insert_own_ids[i == 4];
+		}
+		if ((rc = db_prepare(w->cx->db, sql, st[i], e))) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void finalize_all(struct writer *w)
+{
+	db_finalize(w->sel_person);
+	db_finalize(w->ins_person);
+	db_finalize(w->upd_person);
+	db_finalize(w->sel_member);
+	db_finalize(w->ins_member);
+	db_finalize(w->upd_member);
+	w->sel_person = w->ins_person = w->upd_person = NULL;
+	w->sel_member = w->ins_member = w->upd_member = NULL;
+}
+
+/* A refused row: count it, report it, write it to the reject file. */
+static int reject(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
+		  const char *reasons, struct err *e)
+{
+	w->r->rejected++;
+	if (!w->o->skip_invalid) {
+		w->aborted = 1;
+	}
+	if (w->n_messages < w->max_messages) {
+		char msg[2600];
+		snprintf(msg, sizeof msg, "%s:%ld: %s", w->name, ir->line, reasons);
+		if (w->n_messages == 0) {
+			err_set(&w->first, ERR_INVALID, "file", "%.500s", msg);
+		}
+		if (w->o->on_message) {
+			w->o->on_message(w->o->arg, msg);
+		}
+		json_array_append_new(w->errors, json_pack("{sI ss}", "line", (json_int_t)ir->line,
+							   "message", reasons));
+		w->n_messages++;
+	}
+	if (w->rej) {
+		const char *cells[CSV_MAX_FIELDS + 2];
+		char line[24];
+		const char *p = ir->n_raw ? imp_str(b, ir->raw) : "";
+		snprintf(line, sizeof line, "%ld", ir->line);
+		cells[0] = line;
+		cells[1] = reasons;
+		for (int i = 0; i < ir->n_raw && i < CSV_MAX_FIELDS; i++) {
+			cells[2 + i] = p;
+			p += strlen(p) + 1;
+		}
+		return table_writer_row(w->rej, 2 + (ir->n_raw < CSV_MAX_FIELDS ? ir->n_raw
+										 : CSV_MAX_FIELDS),
+					cells, e);
+	}
+	return 0;
+}
+
+static const char *val(const struct imp_batch *b, const struct imp_row *ir, int f)
+{
+	return imp_str(b, ir->v[f]);
+}
+
+/* Step a write statement, then reset it; DB_ROW's id into *id. */
+static int run(struct db_stmt *st, int64_t *id, struct err *e)
+{
+	int rc = db_step(st, e);
+	if (rc == DB_ROW && id) {
+		*id = db_col_int64(st, 0);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int insert_membership(struct writer *w, const struct imp_batch *b,
+			     const struct imp_row *ir, int64_t person, int64_t *mid,
+			     struct err *e)
+{
+	struct db_stmt *st = w->ins_member;
+	int k = w->own_ids;
+	if (k) {
+		*mid = w->next_member++;
+		db_bind_int64(st, 1, *mid);
+	}
+	db_bind_int64(st, k + 1, person);
+	db_bind_text(st, k + 2, w->o->org);
+	db_bind_text(st, k + 3, val(b, ir, MF_NUMBER));
+	db_bind_text(st, k + 4, val(b, ir, MF_JOINED));
+	db_bind_text(st, k + 5, val(b, ir, MF_OFFICIAL));
+	db_bind_int64(st, k + 6, ir->unit_id);
+	db_bind_text(st, k + 7, val(b, ir, MF_JOINED));
+	return run(st, k ? NULL : mid, e);
+}
+
+static int insert_new(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
+		      struct err *e)
+{
+	struct db_stmt *st = w->ins_person;
+	int64_t pid = 0, mid = 0;
+	int rc, k = w->own_ids;
+	if (k) {
+		pid = w->next_person++;
+		db_bind_int64(st, 1, pid);
+	}
+	for (int f = 0; f <= MF_PERSON_LAST; f++) {
+		db_bind_text(st, k + 1 + f, val(b, ir, f));
+	}
+	db_bind_text(st, k + 12, imp_str(b, ir->fold));
+	db_bind_int64(st, k + 13, w->cx->now_ms);
+	db_bind_int64(st, k + 14, w->cx->now_ms);
+	if ((rc = run(st, k ? NULL : &pid, e)) ||
+	    (rc = insert_membership(w, b, ir, pid, &mid, e))) {
+		return rc;
+	}
+	w->r->inserted++;
+	if (ir->n_prob) {
+		rc = quality_store(w->cx, mid, &b->probs[ir->first_prob], ir->n_prob, e);
+	}
+	return rc;
+}
+
+/* The stored state of a matched person and membership. */
+struct match {
+	int64_t person, member, unit;
+	char pf[MF_PERSON_LAST + 1][MEMBER_TEXT_MAX * 4 + 1];
+	char joined[11], official[11], number[MEMBER_TEXT_MAX * 4 + 1];
+	char status[16], ended[11];
+};
+
+static int find_match(struct writer *w, const char *cid, struct match *m, struct err *e)
+{
+	struct db_stmt *st = w->sel_person;
+	int rc;
+	m->person = m->member = 0;
+	db_bind_text(st, 1, cid);
+	if ((rc = db_step(st, e)) == DB_ROW) {
+		m->person = db_col_int64(st, 0);
+		snprintf(m->pf[MF_CITIZEN_ID], sizeof m->pf[0], "%s", cid);
+		for (int f = 1; f <= MF_PERSON_LAST; f++) {
+			snprintf(m->pf[f], sizeof m->pf[f], "%s", db_col_text(st, f));
+		}
+	}
+	db_reset(st);
+	if (rc < 0 || !m->person) {
+		return rc < 0 ? rc : 0;
+	}
+	st = w->sel_member;
+	db_bind_int64(st, 1, m->person);
+	db_bind_text(st, 2, w->o->org);
+	if ((rc = db_step(st, e)) == DB_ROW) {
+		m->member = db_col_int64(st, 0);
+		m->unit = db_col_int64(st, 1);
+		snprintf(m->joined, sizeof m->joined, "%s", db_col_text(st, 2));
+		snprintf(m->official, sizeof m->official, "%s", db_col_text(st, 3));
+		snprintf(m->number, sizeof m->number, "%s", db_col_text(st, 4));
+		snprintf(m->status, sizeof m->status, "%s", db_col_text(st, 5));
+		snprintf(m->ended, sizeof m->ended, "%s", db_col_text(st, 6));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* A row whose citizen ID is known: update what differs, or refuse. */
+static int apply_existing(struct writer *w, const struct imp_batch *b,
+			  const struct imp_row *ir, struct match *m, struct err *e)
+{
+	char why[600];
+	int person_diff = 0, member_diff = 0, rc;
+	const char *num = ir->present[MF_NUMBER] ? val(b, ir, MF_NUMBER) : m->number;
+	const char *off = ir->present[MF_OFFICIAL] ? val(b, ir, MF_OFFICIAL) : m->official;
+	if (m->member) {
+		if (strcmp(m->ended, DATE_OPEN) != 0) {
+			snprintf(why, sizeof why, "org: the %s membership of this person ended on %s "
+				 "(%s); re-admission is an event, not an import [import.ended]",
+				 w->o->org, m->ended, m->status);
+			return reject(w, b, ir, why, e);
+		}
+		if (m->unit != ir->unit_id) {
+			snprintf(why, sizeof why, "unit_code: %s (membership #%lld is in another unit; "
+				 "record a transfer instead) [%s]",
+				 quality_message(w->rules, QR_TWO_UNITS, w->cx->lang),
+				 (long long)m->member, QR_TWO_UNITS);
+			return reject(w, b, ir, why, e);
+		}
+		if (strcmp(m->joined, val(b, ir, MF_JOINED)) != 0) {
+			snprintf(why, sizeof why, "joined: the record says %s; correct it through the "
+				 "membership's history [import.joined]", m->joined);
+			return reject(w, b, ir, why, e);
+		}
+		if (m->official[0] && strcmp(off, m->official) != 0) {
+			snprintf(why, sizeof why, "official: the record says %s [import.official]",
+				 m->official);
+			return reject(w, b, ir, why, e);
+		}
+		member_diff = strcmp(num, m->number) != 0 || strcmp(off, m->official) != 0;
+	}
+	for (int f = 1; f <= MF_PERSON_LAST; f++) {
+		if (ir->present[f] && strcmp(val(b, ir, f), m->pf[f]) != 0) {
+			snprintf(m->pf[f], sizeof m->pf[f], "%s", val(b, ir, f));
+			person_diff = 1;
+		}
+	}
+	if (person_diff) {
+		struct db_stmt *st = w->upd_person;
+		for (int f = 1; f <= MF_PERSON_LAST; f++) {
+			db_bind_text(st, f, m->pf[f]);
+		}
+		db_bind_text(st, 11, imp_str(b, ir->fold));
+		db_bind_int64(st, 12, w->cx->now_ms);
+		db_bind_int64(st, 13, m->person);
+		if ((rc = run(st, NULL, e))) {
+			return rc;
+		}
+	}
+	if (!m->member) {
+		int64_t mid = 0;
+		if ((rc = insert_membership(w, b, ir, m->person, &mid, e))) {
+			return rc;
+		}
+		w->r->inserted++;
+		return ir->n_prob ? quality_store(w->cx, mid, &b->probs[ir->first_prob], ir->n_prob, e)
+				  : 0;
+	}
+	if (member_diff) {
+		db_bind_text(w->upd_member, 1, num);
+		db_bind_text(w->upd_member, 2, off);
+		db_bind_int64(w->upd_member, 3, m->member);
+		if ((rc = run(w->upd_member, NULL, e))) {
+			return rc;
+		}
+	}
+	if (!person_diff && !member_diff) {
+		w->r->unchanged++;
+		return 0;
+	}
+	w->r->updated++;
+	return member_quality_refresh(w->cx, m->member, w->rules, e);
+}
+
+static int apply_row(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
+		     struct err *e)
+{
+	struct match *m;
+	int rc;
+	if (ir->errors) {
+		return reject(w, b, ir, imp_str(b, ir->reasons), e);
+	}
+	if (w->aborted) {
+		return 0; /* the file fails anyway: only count */
+	}
+	if (w->fresh) {
+		return insert_new(w, b, ir, e);
+	}
+	m = malloc(sizeof *m);
+	if (!m) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
+	if (rc == 0) {
+		rc = m->person ? apply_existing(w, b, ir, m, e) : insert_new(w, b, ir, e);
+	}
+	free(m);
+	return rc;
+}
+
+/* ---- set-up: the unit table, the default unit ---- */
+
+/* Units as of today, by code, with their organization and whether the
+ * actor may write there.  *tree is held until the import ends. */
+static int unit_table(struct cx *cx, const char *today, struct org_tree **tree,
+		      struct imp_unit **out, size_t *n_slots, struct err *e)
+{
+	json_t *kinds = NULL;
+	struct org_tree *t;
+	int rc, lo = 0, hi = 0, all = cx->actor.system || cx->actor.unit_id == 0;
+	size_t cap = 16;
+	struct imp_unit *u;
+	*out = NULL;
+	if ((rc = org_tree_get(cx, today, &t, e))) {
+		return rc;
+	}
+	if ((rc = org_kinds(cx, &kinds, e))) {
+		org_tree_release(t);
+		return rc;
+	}
+	if (!all) {
+		int i = org_tree_find(t, cx->actor.unit_id);
+		lo = i < 0 ? 0 : i;
+		hi = i < 0 ? 0 : t->nodes[i].end;
+	}
+	while (cap < (size_t)t->n * 2) {
+		cap *= 2;
+	}
+	u = calloc(cap, sizeof *u);
+	if (!u) {
+		json_decref(kinds);
+		org_tree_release(t);
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	for (int i = 0; i < t->n; i++) {
+		size_t h = imp_unit_hash(t->nodes[i].code) & (cap - 1);
+		json_t *k;
+		size_t j;
+		while (u[h].code) {
+			h = (h + 1) & (cap - 1);
+		}
+		u[h].code = t->nodes[i].code;
+		u[h].id = t->nodes[i].id;
+		u[h].writable = all || (i >= lo && i < hi);
+		json_array_foreach(kinds, j, k) {
+			const char *code = json_string_value(json_object_get(k, "code"));
+			if (code && strcmp(code, t->nodes[i].kind) == 0) {
+				snprintf(u[h].org, sizeof u[h].org, "%s",
+					 json_string_value(json_object_get(k, "org")));
+			}
+		}
+	}
+	json_decref(kinds);
+	*tree = t;
+	*out = u;
+	*n_slots = cap;
+	return 0;
+}
+
+static int check_opts(struct cx *cx, const struct import_opts *o, const char *today,
+		      struct err *e)
+{
+	struct member_unit u;
+	int rc;
+	if (!o->path || !o->path[0]) {
+		return err_set(e, ERR_INVALID, "file", "no file to import");
+	}
+	if (!member_org_valid(cx, o->org)) {
+		return err_set(e, ERR_INVALID, "org", "\"%.40s\" is not an organization with members "
+			       "(party, youth, women, farmers, veterans, labour)",
+			       o->org ? o->org : "");
+	}
+	if ((rc = member_may_write(cx, 0, e))) {
+		return rc;
+	}
+	if (!o->unit_id) {
+		return 0;
+	}
+	if ((rc = member_unit_load(cx, o->unit_id, "unit_id", &u, e)) ||
+	    (rc = member_may_write(cx, o->unit_id, e))) {
+		return rc;
+	}
+	if (strcmp(u.org, o->org) != 0) {
+		return err_set(e, ERR_INVALID, "unit_id", "unit %s belongs to the %s organization, "
+			       "not %s", u.code, u.org, o->org);
+	}
+	if (!member_unit_exists_on(&u, today)) {
+		return err_set(e, ERR_INVALID, "unit_id", "unit %s does not exist as of %s", u.code,
+			       today);
+	}
+	return 0;
+}
+
+/* ---- the job row ---- */
+
+static int job_insert(struct writer *w, const char *status, int64_t *id, struct err *e)
+{
+	return imp_job_insert(w->cx, w->name, w->o->org, w->r->sha256, status, id, e);
+}
+
+static json_t *result_json(const struct writer *w)
+{
+	const struct import_result *r = w->r;
+	return json_pack("{sI ss ss ss sI sI sI sI sI sI sf sb sb sO}", "job_id",
+			 (json_int_t)r->job_id, "file", w->name, "sha256", r->sha256, "org",
+			 w->o->org, "rows", (json_int_t)r->rows, "valid", (json_int_t)r->valid,
+			 "rejected", (json_int_t)r->rejected, "inserted", (json_int_t)r->inserted,
+			 "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged,
+			 "quality_pct", r->quality_pct, "dry_run", w->o->dry_run, "committed",
+			 r->committed, "errors", w->errors);
+}
+
+/* Counts, status and result on the job row, and the one audit entry. */
+static int job_finish(struct writer *w, const char *status, struct err *e)
+{
+	json_t *res = result_json(w);
+	int rc = imp_job_finish(w->cx, status, w->r, res, w->o->unit_id, e);
+	json_decref(res);
+	return rc;
+}
+
+/* After a rollback: record the failed attempt in its own transaction. */
+static void job_record_failure(struct writer *w)
+{
+	struct err e2 = ERR_INIT;
+	if (w->o->dry_run || db_begin(w->cx->db, &e2)) {
+		return;
+	}
+	if (job_insert(w, "failed", &w->r->job_id, &e2) == 0 && job_finish(w, "failed", &e2) == 0 &&
+	    db_commit(w->cx->db, &e2) == 0) {
+		return;
+	}
+	db_rollback(w->cx->db);
+	w->r->job_id = 0;
+}
+
+/* ---- the run ---- */
+
+/* Reader messages name the path; show the file's name instead. */
+static void rename_in_msg(struct err *e, const char *path, const char *name)
+{
+	size_t n = strlen(path);
+	if (strcmp(path, name) != 0 && strncmp(e->msg, path, n) == 0) {
+		char rest[sizeof e->msg];
+		snprintf(rest, sizeof rest, "%s", e->msg + n);
+		snprintf(e->msg, sizeof e->msg, "%s%s", name, rest);
+	}
+}
+
+static int open_rejects(struct writer *w, struct err *e)
+{
+	const char *head[CSV_MAX_FIELDS + 2];
+	int n = w->rd.n_header < CSV_MAX_FIELDS ? w->rd.n_header : CSV_MAX_FIELDS, rc;
+	if (!w->o->reject_path || w->rej) {
+		return 0;
+	}
+	if ((rc = table_writer_open(w->o->reject_path, NULL, TABLE_CSV, NULL, &w->rej, e))) {
+		return rc;
+	}
+	head[0] = "line";
+	head[1] = "errors";
+	for (int i = 0; i < n; i++) {
+		head[2 + i] = w->rd.header[i];
+	}
+	return table_writer_header(w->rej, 2 + n, head, e);
+}
+
+/* Take batches until the last one, writing each row.  Returns <0 on a
+ * database or reader failure (e filled). */
+static int write_rows(struct writer *w, struct hasher *h, struct err *e)
+{
+	int batches = 0, rc = 0;
+	for (;;) {
+		struct imp_batch *b = imp_take(&w->rd);
+		int last = b->last;
+		if (batches == 0 && w->rd.header) {
+			rc = open_rejects(w, e);
+		}
+		for (int i = 0; rc == 0 && i < b->n; i++) {
+			w->r->rows++;
+			rc = apply_row(w, b, &b->rows[i], e);
+		}
+		if (rc == 0 && b->failed) {
+			*e = b->err;
+			rc = -(int)(e->code ? e->code : ERR_INTERNAL);
+		}
+		imp_give_back(&w->rd, b);
+		if (rc || last) {
+			return rc;
+		}
+		if (++batches % PROGRESS_EVERY == 0) {
+			long est = __atomic_load_n(&h->finished, __ATOMIC_ACQUIRE) ? h->lines - 1 : 0;
+			imp_progress_set(w->r->job_id, w->r->rows, est, 0);
+			if (w->o->on_progress) {
+				w->o->on_progress(w->o->arg, w->r->rows);
+			}
+		}
+	}
+}
+
+static void stop_reader(struct writer *w, pthread_t t)
+{
+	pthread_mutex_lock(&w->rd.mu);
+	w->rd.stop = 1;
+	pthread_cond_broadcast(&w->rd.can_fill);
+	pthread_mutex_unlock(&w->rd.mu);
+	pthread_join(t, NULL);
+}
+
+/* Everything between BEGIN and the end of the rows. */
+static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
+{
+	pthread_t reader;
+	int rc = imp_is_fresh(w->cx, e);
+	if (rc < 0) {
+		return rc;
+	}
+	w->fresh = rc;
+	if (db_kind(w->cx->db) == DB_SQLITE) {
+		w->own_ids = 1;
+		w->next_person = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM person", 1, e);
+		w->next_member = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM membership",
+					1, e);
+		if (w->fresh && (rc = imp_bulk_drop(w->cx, &w->bulk, e))) {
+			return rc;
+		}
+	}
+	if ((rc = job_insert(w, "running", &w->r->job_id, e)) || (rc = prepare_all(w, e))) {
+		return rc;
+	}
+	if (w->o->on_start) {
+		w->o->on_start(w->o->arg, w->r->job_id);
+	}
+	imp_progress_set(w->r->job_id, 0, 0, 0);
+	if (imp_queue_init(&w->rd)) {
+		imp_queue_release(&w->rd);
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if (pthread_create(&reader, NULL, imp_reader_run, &w->rd)) {
+		imp_queue_release(&w->rd);
+		return err_set(e, ERR_INTERNAL, "", "cannot start the reader thread");
+	}
+	rc = write_rows(w, h, e);
+	stop_reader(w, reader);
+	imp_queue_release(&w->rd);
+	return rc;
+}
+
+static void free_header(struct imp_reader *rd)
+{
+	for (int i = 0; rd->header && i < rd->n_header; i++) {
+		free(rd->header[i]);
+	}
+	free(rd->header);
+	rd->header = NULL;
+}
+
+/* Commit (or roll back a dry run) after the job row and audit entry; or
+ * roll back a failed import and record the failure. */
+static int conclude(struct writer *w, int rc, struct err *e)
+{
+	struct import_result *r = w->r;
+	r->valid = r->rows - r->rejected;
+	r->quality_pct = r->rows ? 100.0 * (double)r->valid / (double)r->rows : 100.0;
+	if (rc == 0 && r->rejected && !w->o->skip_invalid) {
+		*e = w->first;
+		rc = err_set(e, ERR_INVALID, "file", "%s: %ld of %ld rows refused; nothing was "
+			     "imported (--skip-invalid loads the others)",
+			     w->name, r->rejected, r->rows);
+	}
+	finalize_all(w);
+	if (rc == 0 && w->bulk) {
+		rc = imp_bulk_rebuild(w->cx, w->bulk, e);
+	}
+	if (rc == 0 && (rc = job_finish(w, "done", e)) == 0 && (r->inserted || r->updated)) {
+		rc = member_gen_bump(w->cx->db, e);
+	}
+	if (rc == 0 && !w->o->dry_run) {
+		if ((rc = db_commit(w->cx->db, e)) == 0) {
+			r->committed = 1;
+			return 0;
+		}
+	}
+	db_rollback(w->cx->db);
+	if (rc == 0) { /* a dry run */
+		r->job_id = 0;
+		return 0;
+	}
+	r->job_id = 0;
+	job_record_failure(w);
+	return rc;
+}
+
+int import_members(struct cx *cx, const struct import_opts *o,
+		   struct import_result *r, json_t **out, struct err *e)
+{
+	struct writer w;
+	struct hasher h;
+	struct org_tree *tree = NULL;
+	struct imp_unit *units = NULL;
+	struct quality_rules *rules = NULL;
+	pthread_t hasher;
+	char today[11];
+	int64_t cache = -2000;
+	int rc, hashing = 0;
+	memset(r, 0, sizeof *r);
+	memset(&w, 0, sizeof w);
+	memset(&h, 0, sizeof h);
+	if (out) {
+		*out = NULL;
+	}
+	member_today(cx, today);
+	w.cx = cx;
+	w.o = o;
+	w.r = r;
+	w.name = o->name ? o->name : o->path;
+	w.max_messages = o->max_messages > 0 ? o->max_messages : MAX_MESSAGES_DEFAULT;
+	w.errors = json_array();
+	if ((rc = check_opts(cx, o, today, e)) ||
+	    (rc = unit_table(cx, today, &tree, &units, &w.rd.n_slots, e)) ||
+	    (rc = quality_rules_load(cx->db, &rules, e))) {
+		goto out;
+	}
+	w.rules = rules;
+	w.rd.path = o->path;
+	w.rd.name = w.name;
+	w.rd.org = o->org;
+	w.rd.today = today;
+	w.rd.lang = cx->lang;
+	w.rd.default_unit = o->unit_id;
+	w.rd.rules = rules;
+	w.rd.units = units;
+	h.path = o->path;
+	if (pthread_create(&hasher, NULL, hash_run, &h)) {
+		rc = err_set(e, ERR_INTERNAL, "", "cannot start the hashing thread");
+		goto out;
+	}
+	hashing = 1;
+	imp_sqlite_settings(cx, 1, &cache);
+	if ((rc = db_begin(cx->db, e)) == 0) {
+		rc = run_in_tx(&w, &h, e);
+		pthread_join(hasher, NULL);
+		hashing = 0;
+		snprintf(r->sha256, sizeof r->sha256, "%s", h.hex);
+		if (rc) {
+			rename_in_msg(e, o->path, w.name);
+		}
+		rc = conclude(&w, rc, e);
+	}
+	imp_sqlite_settings(cx, 0, &cache);
+out:
+	if (hashing) {
+		pthread_join(hasher, NULL);
+		snprintf(r->sha256, sizeof r->sha256, "%s", h.hex);
+	}
+	if (w.rej) {
+		struct err e2 = ERR_INIT;
+		table_writer_close(w.rej, &e2);
+	}
+	imp_progress_set(r->job_id, r->rows, 0, 1);
+	if (out) {
+		*out = result_json(&w);
+	}
+	json_decref(w.errors);
+	imp_bulk_free(w.bulk);
+	free_header(&w.rd);
+	free(units);
+	org_tree_release(tree);
+	quality_rules_free(rules);
+	return rc;
+}

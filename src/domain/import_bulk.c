@@ -1,0 +1,140 @@
+/*
+ * import_bulk.c — how an import writes fast: whether the member tables
+ * hold any citizen ID yet (then no row needs looking up), and on SQLite,
+ * where the writer holds the write lock for the whole import, the
+ * connection's settings for a large write and the bulk mode.
+ *
+ * Engine-specific tuning, kept here because it serves this one writer:
+ * a large page cache for the duration of the import, and, when the tables
+ * hold no citizen ID yet (a first load), the indexes of person and
+ * membership dropped inside the transaction and rebuilt once from their
+ * stored definitions before the commit (a sort instead of a million random
+ * B-tree inserts), with foreign-key look-ups off: the ids written are the
+ * ones just numbered and units from the snapshot.  A rollback or a crash
+ * restores everything, indexes included.  It owns no table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/import_internal.h"
+
+int imp_is_fresh(struct cx *cx, struct err *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(cx->db, "SELECT 1 FROM person WHERE citizen_id IS NOT NULL LIMIT 1",
+			    &st, e);
+	if (rc) {
+		return rc;
+	}
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc < 0 ? rc : rc == DB_DONE;
+}
+
+#define BULK_MAX_INDEXES 16
+#define IMPORT_CACHE_KB 262144
+
+struct imp_bulk {
+	int n;
+	char *name[BULK_MAX_INDEXES], *sql[BULK_MAX_INDEXES];
+};
+
+int64_t imp_scalar(struct db *db, const char *sql, int64_t dflt, struct err *e)
+{
+	struct db_stmt *st;
+	int64_t v = dflt;
+	if (db_prepare(db, sql, &st, e) == 0) {
+		if (db_step(st, e) == DB_ROW) {
+			v = db_col_int64(st, 0);
+		}
+		db_finalize(st);
+	}
+	return v;
+}
+
+void imp_bulk_free(struct imp_bulk *b)
+{
+	for (int i = 0; b && i < b->n; i++) {
+		free(b->name[i]);
+		free(b->sql[i]);
+	}
+	free(b);
+}
+
+int imp_bulk_drop(struct cx *cx, struct imp_bulk **out, struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct imp_bulk *b = calloc(1, sizeof *b);
+	int rc;
+	if (!b) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	*out = NULL;
+	rc = db_prepare(cx->db,
+			"SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+			" AND sql IS NOT NULL AND tbl_name IN ('person', 'membership')",
+			&st, e);
+	while (rc == 0 && (rc = db_step(st, e)) == DB_ROW) {
+		if (b->n < BULK_MAX_INDEXES) {
+			b->name[b->n] = strdup(db_col_text(st, 0));
+			b->sql[b->n] = strdup(db_col_text(st, 1));
+			b->n++;
+		}
+		rc = 0;
+	}
+	if (st) {
+		db_finalize(st);
+	}
+	for (int i = 0; rc >= 0 && i < b->n; i++) {
+		char sql[160];
+		if (!b->name[i] || !b->sql[i] || strspn(b->name[i], "abcdefghijklmnopqrstuvwxyz_") !=
+							 strlen(b->name[i])) {
+			rc = err_set(e, ERR_INTERNAL, "", "unexpected index definition");
+			break;
+		}
+		snprintf(sql, sizeof sql, "DROP INDEX %s", b->name[i]);
+		rc = db_exec(cx->db, sql, e);
+	}
+	if (rc < 0) {
+		imp_bulk_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+int imp_bulk_rebuild(struct cx *cx, const struct imp_bulk *b, struct err *e)
+{
+	for (int i = 0; b && i < b->n; i++) {
+		int rc = db_exec(cx->db, b->sql[i], e);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache)
+{
+	struct err e2 = ERR_INIT;
+	char sql[64];
+	if (db_kind(cx->db) != DB_SQLITE) {
+		return;
+	}
+	if (on) {
+		*cache = imp_scalar(cx->db, "PRAGMA cache_size", -2000, &e2);
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KB);
+		db_exec(cx->db, sql, &e2);
+		db_exec(cx->db, "PRAGMA threads = 2", &e2);
+		if (imp_is_fresh(cx, &e2) == 1) {
+			db_exec(cx->db, "PRAGMA foreign_keys = OFF", &e2);
+		}
+		return;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)*cache);
+	db_exec(cx->db, sql, &e2);
+	db_exec(cx->db, "PRAGMA threads = 0", &e2);
+	db_exec(cx->db, "PRAGMA foreign_keys = ON", &e2);
+}
+

@@ -1,0 +1,131 @@
+/*
+ * import_internal.h — what import.c (the writer, on the calling thread)
+ * and import_read.c (the reader, on its own thread) share: the batches of
+ * parsed rows passed between them through a small bounded queue.
+ */
+#ifndef CADRE_IMPORT_INTERNAL_H
+#define CADRE_IMPORT_INTERNAL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "base/csv.h"
+#include "domain/import.h"
+#include "domain/member_internal.h"
+
+#define IMP_BATCH 1024 /* rows per batch */
+#define IMP_QUEUE 4    /* batches in flight */
+
+/* One data row after parsing and checking.  Strings are offsets into the
+ * batch's arena (0 = ""). */
+struct imp_row {
+	long line;
+	uint32_t raw;		/* the row's cells, NUL-separated */
+	int n_raw;
+	uint32_t v[MF__COUNT];	/* values as stored */
+	int present[MF__COUNT]; /* the file has the column and a value */
+	uint32_t fold;		/* search key of the name */
+	int64_t unit_id;
+	int errors;		/* problems of severity error */
+	uint32_t reasons;	/* "field: message; …" when errors */
+	int first_prob, n_prob; /* warnings (to store): batch->probs[…] */
+};
+
+struct imp_batch {
+	int n;
+	struct imp_row rows[IMP_BATCH];
+	char *arena;
+	size_t used, cap;
+	struct quality_problem *probs;
+	int n_probs, cap_probs;
+	int last;	   /* no batch follows */
+	int failed;	   /* the reader stopped on err */
+	struct err err;
+};
+
+/* One problem found while reading, for messages and the result. */
+struct imp_problem {
+	long line;
+	char field[32];
+	char rule[48];
+	char message[400];
+};
+
+/* The unit catalogue the reader needs: code → (id, organization). */
+struct imp_unit {
+	const char *code; /* borrowed from the snapshot */
+	int64_t id;
+	char org[MEMBER_ORG_MAX];
+	int writable; /* the actor may write member records there */
+};
+
+/* The reader's side: set up by import.c, run by imp_reader(). */
+struct imp_reader {
+	/* inputs */
+	const char *path, *name, *org, *today, *lang;
+	int64_t default_unit;
+	const struct quality_rules *rules;
+	const struct imp_unit *units; /* open-addressing table by code */
+	size_t n_slots;
+	/* the header, once read (owned copies) */
+	char **header;
+	int n_header;
+	int map[MF__COUNT];
+	int header_ready; /* set before the first batch is queued */
+	/* the queue */
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+	struct imp_batch *slot[IMP_QUEUE];
+	int head, count;
+	struct imp_batch *free_list[IMP_QUEUE];
+	int n_free;
+	int stop; /* the writer gave up: the reader ends */
+	/* progress */
+	long rows_read;
+};
+
+/* Thread body: reads the file into batches until the end, an error, or
+ * stop. */
+void *imp_reader_run(void *arg);
+/* The writer takes the next full batch (NULL after the last one was
+ * taken) and gives it back when done. */
+struct imp_batch *imp_take(struct imp_reader *r);
+void imp_give_back(struct imp_reader *r, struct imp_batch *b);
+/* Initialize/release the queue and its batches. */
+int imp_queue_init(struct imp_reader *r);
+void imp_queue_release(struct imp_reader *r);
+/* import_job.c: the job row (inside the caller's transaction) and the
+ * progress registry. */
+int imp_job_insert(struct cx *cx, const char *name, const char *org, const char *sha256,
+		   const char *status, int64_t *id, struct err *e);
+/* Status, counts and result (borrowed) on job r->job_id, and the audit
+ * entry (the result without its error list). */
+int imp_job_finish(struct cx *cx, const char *status, const struct import_result *r,
+		   json_t *result, int64_t unit_id, struct err *e);
+void imp_progress_set(int64_t job, long rows, long estimate, int done);
+
+/* import_bulk.c: is anything to match against (1 when no person has a
+ * citizen ID yet); a value of one query; and SQLite's bulk mode: the
+ * indexes of person and membership dropped (their definitions kept) and
+ * rebuilt before the commit, and the connection's settings for the import
+ * (on) and back (off).  No-ops on PostgreSQL. */
+struct imp_bulk;
+int imp_is_fresh(struct cx *cx, struct err *e);
+int64_t imp_scalar(struct db *db, const char *sql, int64_t dflt, struct err *e);
+int imp_bulk_drop(struct cx *cx, struct imp_bulk **out, struct err *e);
+int imp_bulk_rebuild(struct cx *cx, const struct imp_bulk *b, struct err *e);
+void imp_bulk_free(struct imp_bulk *b);
+void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache);
+
+/* A string of a batch. */
+static inline const char *imp_str(const struct imp_batch *b, uint32_t off)
+{
+	return b->arena + off;
+}
+/* Lookup of a unit code in the reader's table, or NULL. */
+const struct imp_unit *imp_unit_find(const struct imp_unit *units,
+				     size_t n_slots, const char *code);
+size_t imp_unit_hash(const char *code);
+
+#endif

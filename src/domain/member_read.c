@@ -1,0 +1,362 @@
+/*
+ * member_read.c — lists of members: the diacritic-blind search (by name,
+ * citizen ID prefix or card number) and the export rows.  Reads person,
+ * membership and membership_stint (owned by member.c / member_event.c);
+ * never writes.  Results are limited to the actor's scope, through
+ * history: a unit merged into one in scope is in scope.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/date.h"
+#include "base/utf8.h"
+#include "domain/auth.h"
+#include "domain/member_internal.h"
+
+#define SEARCH_LIMIT_MAX 500
+#define SEARCH_LIMIT_DEFAULT 50
+
+/* A small map unit id → verdict (1 in, 0 out) and its code, so that a
+ * list checks each distinct unit once. */
+struct unit_memo {
+	size_t n, cap;
+	struct memo_slot {
+		int64_t id;
+		int in;
+		char code[ORG_CODE_MAX + 1];
+	} *slot;
+};
+
+static void memo_free(struct unit_memo *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof *m);
+}
+
+static struct memo_slot *memo_find(struct unit_memo *m, int64_t id)
+{
+	size_t h;
+	if (m->n * 2 >= m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 256;
+		struct memo_slot *ns = calloc(ncap, sizeof *ns);
+		if (!ns) {
+			return NULL;
+		}
+		for (size_t i = 0; i < m->cap; i++) {
+			if (m->slot[i].id) {
+				h = (size_t)m->slot[i].id * 0x9E3779B97F4A7C15ull % ncap;
+				while (ns[h].id) {
+					h = (h + 1) % ncap;
+				}
+				ns[h] = m->slot[i];
+			}
+		}
+		free(m->slot);
+		m->slot = ns;
+		m->cap = ncap;
+	}
+	h = (size_t)id * 0x9E3779B97F4A7C15ull % m->cap;
+	while (m->slot[h].id && m->slot[h].id != id) {
+		h = (h + 1) % m->cap;
+	}
+	return &m->slot[h];
+}
+
+/* Is unit in the requested subtree (0 = any) and in the actor's scope?
+ * 1 / 0 / <0.  Fills *code when asked. */
+static int unit_visible(struct cx *cx, struct unit_memo *memo, int64_t root,
+			int64_t unit, const char **code, struct err *e)
+{
+	struct memo_slot *s = memo_find(memo, unit);
+	int in = 1;
+	if (!s) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if (s->id == unit) {
+		*code = s->code;
+		return s->in;
+	}
+	if (root) {
+		in = org_in_scope(cx, root, unit, e);
+	}
+	if (in == 1 && !cx->actor.system && cx->actor.unit_id) {
+		in = org_in_scope(cx, cx->actor.unit_id, unit, e);
+	}
+	if (in < 0) {
+		return in;
+	}
+	s->id = unit;
+	s->in = in;
+	s->code[0] = '\0';
+	{
+		char name[ORG_NAME_MAX * 4 + 1];
+		org_unit_label(cx, unit, s->code, name, e);
+		err_clear(e);
+	}
+	memo->n++;
+	*code = s->code;
+	return in;
+}
+
+/* "0791" → "0792", "0799" → "080", "999" → "" (no upper bound). */
+static void digits_after(const char *p, char *out, size_t cap)
+{
+	size_t n = strlen(p);
+	snprintf(out, cap, "%s", p);
+	while (n > 0 && out[n - 1] == '9') {
+		out[--n] = '\0';
+	}
+	if (n > 0) {
+		out[n - 1]++;
+	}
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s) {
+		return 0;
+	}
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* LIKE pattern for a folded text: %text% with % _ \ escaped. */
+static char *like_pattern(const char *fold)
+{
+	size_t n = strlen(fold);
+	char *p = malloc(n * 2 + 3), *w = p;
+	if (!p) {
+		return NULL;
+	}
+	*w++ = '%';
+	for (; *fold; fold++) {
+		if (*fold == '%' || *fold == '_' || *fold == '\\') {
+			*w++ = '\\';
+		}
+		*w++ = *fold;
+	}
+	*w++ = '%';
+	*w = '\0';
+	return p;
+}
+
+#define SEARCH_SELECT                                                          \
+	"SELECT p.id, p.full_name, p.citizen_id, p.gender, p.birth_date, m.id,"  \
+	" m.org, m.number, m.status, m.unit_id, m.joined, m.official, m.ended"   \
+	" FROM person p LEFT JOIN membership m ON m.person_id = p.id WHERE "
+#define SEARCH_FILTERS                                                         \
+	" AND (CAST(? AS TEXT) IS NULL OR m.org = CAST(? AS TEXT))"             \
+	" AND (CAST(? AS TEXT) IS NULL OR m.status = CAST(? AS TEXT))"          \
+	" ORDER BY p.name_fold, p.id, m.org"
+
+static const char *const search_sql[3] = {
+	SEARCH_SELECT "1 = 1" SEARCH_FILTERS,
+	SEARCH_SELECT "p.name_fold LIKE ? ESCAPE '\\'" SEARCH_FILTERS,
+	SEARCH_SELECT "((p.citizen_id >= ? AND (CAST(? AS TEXT) IS NULL OR p.citizen_id < "
+		      "CAST(? AS TEXT))) OR p.id IN (SELECT person_id FROM membership WHERE "
+		      "number = ?))" SEARCH_FILTERS,
+};
+
+static json_t *search_item(struct db_stmt *st, json_t *unit)
+{
+	int has_m = !db_col_is_null(st, 5);
+	const char *ended = db_col_text(st, 12);
+	return json_pack("{sI ss ss ss ss so so so so so ss ss so}", "person_id",
+			 (json_int_t)db_col_int64(st, 0), "full_name", db_col_text(st, 1),
+			 "citizen_id", db_col_text(st, 2), "gender", db_col_text(st, 3),
+			 "birth_date", db_col_text(st, 4), "membership_id",
+			 has_m ? json_integer(db_col_int64(st, 5)) : json_null(), "org",
+			 has_m ? json_string(db_col_text(st, 6)) : json_null(), "number",
+			 has_m ? json_string(db_col_text(st, 7)) : json_null(), "status",
+			 has_m ? json_string(db_col_text(st, 8)) : json_null(), "unit", unit,
+			 "joined", has_m ? db_col_text(st, 10) : "", "official",
+			 has_m ? db_col_text(st, 11) : "", "ended",
+			 has_m && strcmp(ended, DATE_OPEN) ? json_string(ended) : json_null());
+}
+
+int member_search(struct cx *cx, const struct member_query *q, json_t **out,
+		  struct err *e)
+{
+	struct unit_memo memo = {0, 0, NULL};
+	struct db_stmt *st;
+	json_t *items;
+	char *fold = NULL, *pattern = NULL, upper[32];
+	const char *text = q->q && q->q[0] ? q->q : NULL;
+	int limit = q->limit > 0 ? q->limit : SEARCH_LIMIT_DEFAULT, kind = 0, rc, p = 1;
+	int filtered = (q->org && q->org[0]) || q->unit_id || (q->status && q->status[0]);
+	int64_t total = 0;
+	*out = NULL;
+	if (limit > SEARCH_LIMIT_MAX || q->offset < 0) {
+		return err_set(e, ERR_INVALID, limit > SEARCH_LIMIT_MAX ? "limit" : "offset",
+			       "limit is 1..%d and offset ≥ 0", SEARCH_LIMIT_MAX);
+	}
+	if ((rc = auth_may(cx, ACT_READ, q->unit_id, e))) {
+		return rc;
+	}
+	if (text) {
+		fold = utf8_fold(text);
+		if (!fold) {
+			return err_set(e, ERR_BAD_REQUEST, "q", "q is not valid UTF-8");
+		}
+		if (strlen(fold) > 200) {
+			free(fold);
+			return err_set(e, ERR_INVALID, "q", "q is too long");
+		}
+		kind = all_digits(fold) ? 2 : 1;
+		pattern = kind == 1 ? like_pattern(fold) : NULL;
+		digits_after(fold, upper, sizeof upper);
+	}
+	if ((rc = db_prepare(cx->db, search_sql[kind], &st, e))) {
+		free(fold);
+		free(pattern);
+		return rc;
+	}
+	if (kind == 1) {
+		db_bind_text(st, p++, pattern);
+	} else if (kind == 2) {
+		db_bind_text(st, p++, fold);
+		db_bind_text(st, p++, upper[0] ? upper : NULL);
+		db_bind_text(st, p++, upper[0] ? upper : NULL);
+		db_bind_text(st, p++, fold);
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *v = k == 0 ? q->org : q->status;
+		v = v && v[0] ? v : NULL;
+		db_bind_text(st, p++, v);
+		db_bind_text(st, p++, v);
+	}
+	items = json_array();
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		json_t *unit = json_null();
+		if (!db_col_is_null(st, 5)) {
+			const char *code = "";
+			int64_t uid = db_col_int64(st, 9);
+			int in = unit_visible(cx, &memo, q->unit_id, uid, &code, e);
+			if (in < 0) {
+				rc = in;
+				break;
+			}
+			if (!in) {
+				continue;
+			}
+			unit = json_pack("{sI ss}", "id", (json_int_t)uid, "code", code);
+		} else if (filtered || !(cx->actor.system || cx->actor.unit_id == 0 ||
+					 member_may_write(cx, 0, e) == 0)) {
+			err_clear(e);
+			continue;
+		}
+		if (total >= q->offset && json_array_size(items) < (size_t)limit) {
+			json_array_append_new(items, search_item(st, unit));
+		} else {
+			json_decref(unit);
+		}
+		total++;
+	}
+	db_finalize(st);
+	free(fold);
+	free(pattern);
+	memo_free(&memo);
+	if (rc < 0) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{so sI si si}", "items", items, "total", (json_int_t)total, "limit",
+			 limit, "offset", q->offset);
+	return 0;
+}
+
+/* ---- export ---- */
+
+const char *const member_export_header[MEMBER_EXPORT_NCOL] = {
+	"citizen_id", "full_name",    "gender",	   "birth_date", "ethnicity",
+	"religion",   "hometown",     "hometown_new", "residence",  "phone",
+	"email",      "org",	      "unit_code",    "number",	    "joined",
+	"official",   "status",	      "ended",
+};
+
+#define EXPORT_COLS                                                            \
+	"p.citizen_id, p.full_name, p.gender, p.birth_date, p.ethnicity,"      \
+	" p.religion, p.hometown, p.hometown_new, p.residence, p.phone,"       \
+	" p.email, m.org"
+#define EXPORT_FILTERS                                                         \
+	" m.org = ? AND (CAST(? AS TEXT) IS NULL OR m.status = CAST(? AS TEXT))"
+
+static const char *const export_sql[2] = {
+	"SELECT " EXPORT_COLS ", m.unit_id, m.number, m.joined, m.official, m.status,"
+	" m.ended FROM membership m JOIN person p ON p.id = m.person_id WHERE"
+	EXPORT_FILTERS " ORDER BY m.unit_id, p.name_fold, m.id",
+	"SELECT * FROM (SELECT " EXPORT_COLS ", m.unit_id AS unit, m.number, m.joined,"
+	" m.official, m.status, m.ended, p.name_fold AS k, m.id AS mid"
+	" FROM membership m JOIN person p ON p.id = m.person_id WHERE" EXPORT_FILTERS
+	" AND m.unit_from <= CAST(? AS TEXT) AND m.ended > CAST(? AS TEXT)"
+	" UNION ALL SELECT " EXPORT_COLS ", s.unit_id AS unit, m.number, m.joined,"
+	" m.official, m.status, m.ended, p.name_fold AS k, m.id AS mid"
+	" FROM membership_stint s JOIN membership m ON m.id = s.membership_id"
+	" JOIN person p ON p.id = m.person_id WHERE" EXPORT_FILTERS
+	" AND s.valid_from <= CAST(? AS TEXT) AND s.valid_to > CAST(? AS TEXT)) x"
+	" ORDER BY unit, k, mid",
+};
+
+int member_export(struct cx *cx, const struct member_export_query *q,
+		  member_row_fn fn, void *arg, long *rows, struct err *e)
+{
+	struct unit_memo memo = {0, 0, NULL};
+	struct db_stmt *st;
+	const char *status = q->status && q->status[0] ? q->status : NULL;
+	int as_of = q->as_of && q->as_of[0], rc, p = 1;
+	long n = 0;
+	if (rows) {
+		*rows = 0;
+	}
+	if (!q->org || !q->org[0]) {
+		return err_set(e, ERR_INVALID, "org", "org is required");
+	}
+	if (as_of && date_check(q->as_of, "as_of", e)) {
+		return -ERR_INVALID;
+	}
+	if ((rc = auth_may(cx, ACT_READ, q->unit_id, e)) ||
+	    (rc = db_prepare(cx->db, export_sql[as_of], &st, e))) {
+		return rc;
+	}
+	for (int k = 0; k < (as_of ? 2 : 1); k++) {
+		db_bind_text(st, p++, q->org);
+		db_bind_text(st, p++, status);
+		db_bind_text(st, p++, status);
+		if (as_of) {
+			db_bind_text(st, p++, q->as_of);
+			db_bind_text(st, p++, q->as_of);
+		}
+	}
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		const char *cells[MEMBER_EXPORT_NCOL], *code = "";
+		int in = unit_visible(cx, &memo, q->unit_id, db_col_int64(st, 12), &code, e);
+		if (in < 0) {
+			rc = in;
+			break;
+		}
+		if (!in) {
+			continue;
+		}
+		for (int c = 0; c < MEMBER_EXPORT_NCOL; c++) {
+			cells[c] = c == MF_UNIT_CODE ? code : db_col_text(st, c);
+		}
+		if (strcmp(cells[MEMBER_EXPORT_NCOL - 1], DATE_OPEN) == 0) {
+			cells[MEMBER_EXPORT_NCOL - 1] = "";
+		}
+		if ((rc = fn(arg, cells, e)) < 0) {
+			break;
+		}
+		n++;
+	}
+	db_finalize(st);
+	memo_free(&memo);
+	if (rows) {
+		*rows = n;
+	}
+	return rc < 0 ? rc : 0;
+}
