@@ -8,6 +8,7 @@
  * take a number outside doc_number_take().
  */
 #include "domain/doc_flow.h"
+#include "domain/doc_public.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,27 @@ struct issue_args {
 	int distribute;
 };
 
+/* Publish the issued main PDF for public verification (its hash and a
+ * short code).  A document numbered without a PDF (signed on paper, or a
+ * register-only entry) has nothing to publish. */
+static int publish_issued(struct cx *cx, int64_t doc_id, struct err *e)
+{
+	unsigned char *pdf = NULL;
+	char code[DOC_PUBLIC_CODE_SIZE];
+	size_t n = 0;
+	int rc = doc_file_load(cx, doc_id, "main", 0, &pdf, &n, NULL, e);
+	if (rc == -ERR_NOT_FOUND || (rc == 0 && n == 0)) {
+		free(pdf);
+		err_clear(e);
+		return 0;
+	}
+	if (rc == 0) {
+		rc = doc_public_publish(cx, doc_id, pdf, n, code, e);
+	}
+	free(pdf);
+	return rc;
+}
+
 static int issue_step(struct cx *cx, struct doc_row *d, void *arg,
 		      struct err *e)
 {
@@ -517,6 +539,9 @@ static int issue_step(struct cx *cx, struct doc_row *d, void *arg,
 	}
 	if (rc == 0) {
 		rc = doc_text_refresh(cx, d->id, NULL, e);
+	}
+	if (rc == 0) {
+		rc = publish_issued(cx, d->id, e);
 	}
 	if (rc == 0 && a->distribute) {
 		rc = send_all(cx, d->id, &sent, e);

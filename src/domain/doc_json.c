@@ -255,6 +255,19 @@ int doc_get(struct cx *cx, int64_t id, json_t **out, struct err *e)
 	json_object_set_new(o, "files", doc_file_latest_json(cx, id));
 	json_object_set_new(o, "tasks", doc_tasks_json(cx, id));
 	json_object_set_new(o, "history", history_json(cx, id));
+	{
+		/* The short link of an issued document's public page. */
+		char code[DOC_PUBLIC_CODE_SIZE], link[512];
+		struct err ignored = ERR_INIT;
+		int published = 0;
+		if (doc_public_code(cx, id, code, &published, &ignored) == 0 && published &&
+		    doc_public_link(NULL, code, link, sizeof link) == 0) {
+			json_object_set_new(o, "public", json_pack("{ss ss}", "code", code,
+								    "link", link));
+		} else {
+			json_object_set_new(o, "public", json_null());
+		}
+	}
 	json_object_set_new(o, "public", public_json(cx, id));
 	*out = o;
 	return 0;

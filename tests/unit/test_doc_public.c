@@ -259,6 +259,16 @@ DB_TEST(doc_public_verify_dropped_files)
 	 * PDF, and published on the spot. */
 	old = pub_issued(db, &f, "Văn bản cũ", "", "Văn bản phát hành trước", "2026-05-05",
 			 0);
+	/* Issuing publishes; forget it to stand for a document issued
+	 * before publication existed. */
+	CHECK(doc_public_code(&f.cx, old, later, NULL, &e) == 0);
+	{
+		struct db_stmt *st;
+		CHECK(db_prepare(db, "DELETE FROM doc_public WHERE doc_id = ?", &st, &e) == 0);
+		db_bind_int64(st, 1, old);
+		CHECK(db_step(st, &e) == DB_DONE);
+		db_finalize(st);
+	}
 	CHECK(doc_public_code(&f.cx, old, later, NULL, &e) < 0);
 	pdf = pub_pdf(db, old, &n);
 	CHECK(doc_public_verify(&f.cx, pdf, n, &r, &e) == 0);
