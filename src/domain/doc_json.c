@@ -260,10 +260,11 @@ int doc_get(struct cx *cx, int64_t id, json_t **out, struct err *e)
 		char code[DOC_PUBLIC_CODE_SIZE], link[512];
 		struct err ignored = ERR_INIT;
 		int published = 0;
-		if (doc_public_code(cx, id, code, &published, &ignored) == 0 && published &&
+		if (doc_public_code(cx, id, code, &published, &ignored) == 0 &&
 		    doc_public_link(NULL, code, link, sizeof link) == 0) {
-			json_object_set_new(o, "public", json_pack("{ss ss}", "code", code,
-								    "link", link));
+			json_object_set_new(o, "public",
+					    json_pack("{ss ss sb}", "code", code, "link", link,
+						      "published", published));
 		} else {
 			json_object_set_new(o, "public", json_null());
 		}
