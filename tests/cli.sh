@@ -5,47 +5,9 @@
 # Prints "ok NAME" / "FAIL NAME" per check and "N passed, N failed" last;
 # exits non-zero when any check failed.
 set -u
-if [ $# -ne 2 ]; then
-	echo "usage: $0 CADRE-BINARY SCRATCH-DIR" >&2
-	exit 2
-fi
-CADRE=$(realpath "$1")
-T=$2
-mkdir -p "$T"
-DB=$T/cli.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
-pass=0
-fail=0
-out=""
-st=0
-
-# run CMD…: capture stdout+stderr in $out and the exit status in $st.
-run() {
-	out=$("$@" 2>&1)
-	st=$?
-}
-# runin INPUT CMD…: the same with INPUT on stdin.
-runin() {
-	local input=$1
-	shift
-	out=$(printf '%s' "$input" | "$@" 2>&1)
-	st=$?
-}
-# check NAME TEST…: record the result of a test command.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name (exit $st)"
-		printf '%s\n' "$out" | head -20 | sed 's/^/    /'
-		fail=$((fail + 1))
-	fi
-}
-has() { grep -qF -- "$1" <<<"$out"; }
-status() { [ "$st" -eq "$1" ]; }
+# shellcheck source=tests/cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
+cli_lib_setup cli.db "$@"
 # Provinces directly under VN in a depth-1 tree.
 provinces() { grep -cE '^  VN-N?[0-9]+  ' <<<"$out"; }
 
@@ -159,5 +121,4 @@ else
 	fail=$((fail + 1))
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_lib_finish

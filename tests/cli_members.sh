@@ -6,44 +6,9 @@
 # Prints "ok NAME" / "FAIL NAME" per check and "N passed, N failed" last;
 # exits non-zero when any check failed.
 set -u
-if [ $# -ne 2 ]; then
-	echo "usage: $0 CADRE-BINARY SCRATCH-DIR" >&2
-	exit 2
-fi
-CADRE=$(realpath "$1")
-T=$2
-mkdir -p "$T"
-DB=$T/members.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
-pass=0
-fail=0
-out=""
-st=0
-
-run() {
-	out=$("$@" 2>&1)
-	st=$?
-}
-runin() {
-	local input=$1
-	shift
-	out=$(printf '%s' "$input" | "$@" 2>&1)
-	st=$?
-}
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $name (exit $st)"
-		printf '%s\n' "$out" | head -20 | sed 's/^/    /'
-		fail=$((fail + 1))
-	fi
-}
-has() { grep -qF -- "$1" <<<"$out"; }
-status() { [ "$st" -eq "$1" ]; }
+# shellcheck source=tests/cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
+cli_lib_setup members.db "$@"
 # The value of a top-level number in the JSON in $out.
 jnum() { grep -oE "\"$1\": [0-9.]+" <<<"$out" | head -1 | grep -oE '[0-9.]+$'; }
 
@@ -166,5 +131,4 @@ check export-bad-format eval 'status 2 && has "--format"'
 run "$CADRE" audit verify --db "$DB"
 check audit-verify eval 'status 0'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_lib_finish
