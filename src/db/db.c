@@ -110,6 +110,22 @@ int db_bind_text(struct db_stmt *st, int idx, const char *s)
 	return st->db->drv->bind_text(st, idx, s);
 }
 
+int db_bind_text_ref(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	if (!s) {
+		return st->db->drv->bind_null(st, idx);
+	}
+	if (st->db->drv->bind_text_ref) {
+		return st->db->drv->bind_text_ref(st, idx, s, n);
+	}
+	return st->db->drv->bind_text(st, idx, s);
+}
+
+int db_bulk(struct db *db, int on)
+{
+	return db->drv->bulk && db->tx_depth == 0 ? db->drv->bulk(db, on) : 0;
+}
+
 int db_bind_null(struct db_stmt *st, int idx)
 {
 	return st->db->drv->bind_null(st, idx);

@@ -6,8 +6,9 @@
  * SQL text uses `?` placeholders (numbered from 1 in bind calls); the pg
  * driver rewrites them to $n.  Write SQL both engines accept: TEXT, BIGINT,
  * DOUBLE PRECISION, RETURNING id, no engine-specific functions outside the
- * driver.  In migrations {{ID}} is the identity primary key and {{BLOB}}
- * the binary type.  Values only through bind calls, never pasted into SQL.
+ * driver.  In migrations {{ID}} is the identity primary key, {{BLOB}}
+ * the binary type and {{WITHOUT_ROWID}} ends a CREATE TABLE whose rows are
+ * its primary key's index (SQLite).  Values only through bind calls, never pasted into SQL.
  *
  * A connection is used by one thread at a time.  Statements are cached per
  * connection by SQL text: db_prepare() returns a cached statement when one
@@ -59,6 +60,9 @@ struct db_driver {
 	/* Forget results and bindings; the statement can be run again. */
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
+	/* Optional (NULL: db_bind_text_ref copies; db_bulk is a no-op). */
+	int (*bind_text_ref)(struct db_stmt *st, int idx, const char *s, size_t n);
+	int (*bulk)(struct db *db, int on);
 	const char *begin_sql; /* "BEGIN IMMEDIATE" / "BEGIN" */
 };
 
@@ -94,6 +98,10 @@ int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *s);
 int db_bind_null(struct db_stmt *st, int idx);
+/* Text s[0..n) (NUL-terminated at n) that stays valid and unchanged until
+ * the statement is stepped and reset: bound without a copy where the
+ * driver can (for writers of many rows from their own buffers). */
+int db_bind_text_ref(struct db_stmt *st, int idx, const char *s, size_t n);
 /* Binary data ({{BLOB}} columns: BLOB on SQLite, BYTEA on PostgreSQL). */
 int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 int db_step(struct db_stmt *st, struct err *e);
@@ -111,6 +119,16 @@ void db_finalize(struct db_stmt *st);
 /* Nested transactions: the outermost is BEGIN (IMMEDIATE on SQLite, so
  * writers serialize instead of deadlocking), inner ones are SAVEPOINTs. */
 int db_begin(struct db *db, struct err *e);
+
+/* Bulk mode for one very large write transaction, outside any transaction.
+ * SQLite: when no other connection has the database open, the journal
+ * becomes a rollback journal for the run, so pages new to the file are
+ * written to it once (a WAL writes every page twice: to the log, then to
+ * the file at the checkpoint) and a crash still rolls the whole
+ * transaction back; with another connection open it stays WAL (the
+ * attempt does not wait).  Returns 1 when bulk mode is on, 0 when not
+ * available (always on PostgreSQL).  db_bulk(db, 0) restores WAL. */
+int db_bulk(struct db *db, int on);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 

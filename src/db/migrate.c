@@ -22,7 +22,15 @@ static const char *const dialect_blob[] = {
 	[DB_PG] = "BYTEA",
 };
 
-/* Expand dialect tokens ({{ID}}, {{BLOB}}) into b. */
+/* After a CREATE TABLE's closing parenthesis: a table that is its own
+ * primary-key index (SQLite's WITHOUT ROWID; PostgreSQL has no such form
+ * and keeps a heap plus the key's index). */
+static const char *const dialect_without_rowid[] = {
+	[DB_SQLITE] = " WITHOUT ROWID",
+	[DB_PG] = "",
+};
+
+/* Expand dialect tokens ({{ID}}, {{BLOB}}, {{WITHOUT_ROWID}}) into b. */
 static void expand(struct buf *b, const char *sql, size_t n, enum db_kind k)
 {
 	const char *p = sql, *end = sql + n;
@@ -39,6 +47,9 @@ static void expand(struct buf *b, const char *sql, size_t n, enum db_kind k)
 		} else if (strncmp(t, "{{BLOB}}", 8) == 0) {
 			buf_puts(b, dialect_blob[k]);
 			p = t + 8;
+		} else if (strncmp(t, "{{WITHOUT_ROWID}}", 17) == 0) {
+			buf_puts(b, dialect_without_rowid[k]);
+			p = t + 17;
 		} else {
 			buf_append(b, t, 2);
 			p = t + 2;

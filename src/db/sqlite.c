@@ -3,6 +3,7 @@
  * one connection per thread (the caller's rule; see db.h).  Maps SQLite
  * result codes to struct err; holds no domain SQL.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +55,23 @@ static int sq_busy(void *arg, int count)
 	return 1;
 }
 
+/* Before the first connection: no memory statistics (they take a global
+ * mutex on every allocation; cadre never reads them). */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *url, struct db **out, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sq_db *d = calloc(1, sizeof *d);
 	int rc;
 	char *msg = NULL;
 	if (!d) {
 		return err_set(e, ERR_INTERNAL, "db", "out of memory");
 	}
+	pthread_once(&once, sq_configure);
 	rc = sqlite3_open_v2(url, &d->h,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_NOMUTEX,
@@ -150,6 +160,38 @@ static int sq_bind_text(struct db_stmt *st, int idx, const char *s)
 		       : -1;
 }
 
+static int sq_bind_text_ref(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	return sqlite3_bind_text64(SQ(st), idx, s, n, SQLITE_STATIC, SQLITE_UTF8) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+/* db_bulk: leave WAL for the rollback journal only when this connection
+ * is alone — every connection to a WAL database holds a shared lock on
+ * the file, so the switch fails at once (the busy handler is off for the
+ * attempt) while the server or another process has it open. */
+static int sq_bulk(struct db *db, int on)
+{
+	sqlite3 *h = handle(db);
+	sqlite3_stmt *st;
+	const char *want = on ? "delete" : "wal";
+	int ok = 0;
+	if (on) {
+		sqlite3_busy_handler(h, NULL, NULL);
+	}
+	if (sqlite3_prepare_v2(h, on ? "PRAGMA journal_mode=DELETE" : "PRAGMA journal_mode=WAL",
+			       -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *m = (const char *)sqlite3_column_text(st, 0);
+			ok = m && strcmp(m, want) == 0;
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_busy_handler(h, sq_busy, NULL);
+	return on ? ok : 0;
+}
+
 static int sq_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
 {
 	return sqlite3_bind_blob64(SQ(st), idx, p, n, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
@@ -226,6 +268,8 @@ const struct db_driver db_sqlite_driver = {
 	.bind_int64 = sq_bind_int64,
 	.bind_double = sq_bind_double,
 	.bind_text = sq_bind_text,
+	.bind_text_ref = sq_bind_text_ref,
+	.bulk = sq_bulk,
 	.bind_null = sq_bind_null,
 	.bind_blob = sq_bind_blob,
 	.step = sq_step,

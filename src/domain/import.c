@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/date.h"
 #include "domain/audit.h"
@@ -77,6 +78,7 @@ struct writer {
 	int own_ids; /* SQLite: ids assigned here, not returned by the insert */
 	int64_t next_person, next_member;
 	struct imp_bulk *bulk; /* SQLite bulk mode: indexes rebuilt at the end */
+	struct imp_keys keys;  /* citizen IDs of new people, written sorted */
 	struct db_stmt *sel_person, *ins_person, *upd_person;
 	struct db_stmt *sel_member, *ins_member, *upd_member;
 	struct table_writer *rej;
@@ -99,8 +101,9 @@ static const char *const insert_own_ids[2] = {
 };
 
 static const char *const writer_sql[6] = {
-	"SELECT id, full_name, gender, birth_date, ethnicity, religion, hometown,"
-	" hometown_new, residence, phone, email FROM person WHERE citizen_id = ?",
+	"SELECT p.id, p.full_name, p.gender, p.birth_date, p.ethnicity, p.religion, p.hometown,"
+	" p.hometown_new, p.residence, p.phone, p.email FROM person_key k"
+	" JOIN person p ON p.id = k.person_id WHERE k.citizen_id = ?",
 	"INSERT INTO person(citizen_id, full_name, gender, birth_date, ethnicity,"
 	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
 	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
@@ -187,6 +190,13 @@ static const char *val(const struct imp_batch *b, const struct imp_row *ir, int 
 	return imp_str(b, ir->v[f]);
 }
 
+/* The batch's strings live until the batch is given back, after the row's
+ * statements ran and were reset: bound without a copy. */
+static void bind_val(struct db_stmt *st, int idx, const char *s)
+{
+	db_bind_text_ref(st, idx, s, strlen(s));
+}
+
 /* Step a write statement, then reset it; DB_ROW's id into *id. */
 static int run(struct db_stmt *st, int64_t *id, struct err *e)
 {
@@ -209,12 +219,12 @@ static int insert_membership(struct writer *w, const struct imp_batch *b,
 		db_bind_int64(st, 1, *mid);
 	}
 	db_bind_int64(st, k + 1, person);
-	db_bind_text(st, k + 2, w->o->org);
-	db_bind_text(st, k + 3, val(b, ir, MF_NUMBER));
-	db_bind_text(st, k + 4, val(b, ir, MF_JOINED));
-	db_bind_text(st, k + 5, val(b, ir, MF_OFFICIAL));
+	bind_val(st, k + 2, w->o->org);
+	bind_val(st, k + 3, val(b, ir, MF_NUMBER));
+	bind_val(st, k + 4, val(b, ir, MF_JOINED));
+	bind_val(st, k + 5, val(b, ir, MF_OFFICIAL));
 	db_bind_int64(st, k + 6, ir->unit_id);
-	db_bind_text(st, k + 7, val(b, ir, MF_JOINED));
+	bind_val(st, k + 7, val(b, ir, MF_JOINED));
 	return run(st, k ? NULL : mid, e);
 }
 
@@ -229,12 +239,13 @@ static int insert_new(struct writer *w, const struct imp_batch *b, const struct 
 		db_bind_int64(st, 1, pid);
 	}
 	for (int f = 0; f <= MF_PERSON_LAST; f++) {
-		db_bind_text(st, k + 1 + f, val(b, ir, f));
+		bind_val(st, k + 1 + f, val(b, ir, f));
 	}
-	db_bind_text(st, k + 12, imp_str(b, ir->fold));
+	bind_val(st, k + 12, imp_str(b, ir->fold));
 	db_bind_int64(st, k + 13, w->cx->now_ms);
 	db_bind_int64(st, k + 14, w->cx->now_ms);
 	if ((rc = run(st, k ? NULL : &pid, e)) ||
+	    (rc = imp_keys_add(&w->keys, val(b, ir, MF_CITIZEN_ID), pid, e)) ||
 	    (rc = insert_membership(w, b, ir, pid, &mid, e))) {
 		return rc;
 	}
@@ -598,6 +609,14 @@ static void stop_reader(struct writer *w, pthread_t t)
 	pthread_join(t, NULL);
 }
 
+/* Rows to expect from the file's size (a member row takes 100–200 bytes
+ * of CSV; XLSX compresses about as much again). */
+static int64_t file_rows(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size / 100 : 0;
+}
+
 /* Everything between BEGIN and the end of the rows. */
 static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 {
@@ -612,7 +631,8 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 		w->next_person = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM person", 1, e);
 		w->next_member = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM membership",
 					1, e);
-		if (w->fresh && (rc = imp_bulk_drop(w->cx, &w->bulk, e))) {
+		if (imp_bulk_worth(w->cx, file_rows(w->o->path), e) == 1 &&
+		    (rc = imp_bulk_drop(w->cx, &w->bulk, e))) {
 			return rc;
 		}
 	}
@@ -660,6 +680,9 @@ static int conclude(struct writer *w, int rc, struct err *e)
 			     w->name, r->rejected, r->rows);
 	}
 	finalize_all(w);
+	if (rc == 0 && !w->o->dry_run) {
+		rc = imp_keys_write(w->cx, &w->keys, e);
+	}
 	if (rc == 0 && w->bulk) {
 		rc = imp_bulk_rebuild(w->cx, w->bulk, e);
 	}
@@ -693,7 +716,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	pthread_t hasher;
 	char today[11];
 	int64_t cache = -2000;
-	int rc, hashing = 0;
+	int rc, hashing = 0, bulk_journal = 0;
 	memset(r, 0, sizeof *r);
 	memset(&w, 0, sizeof w);
 	memset(&h, 0, sizeof h);
@@ -727,6 +750,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 		goto out;
 	}
 	hashing = 1;
+	bulk_journal = !o->dry_run && db_bulk(cx->db, 1);
 	imp_sqlite_settings(cx, 1, &cache);
 	if ((rc = db_begin(cx->db, e)) == 0) {
 		rc = run_in_tx(&w, &h, e);
@@ -739,6 +763,9 @@ int import_members(struct cx *cx, const struct import_opts *o,
 		rc = conclude(&w, rc, e);
 	}
 	imp_sqlite_settings(cx, 0, &cache);
+	if (bulk_journal) {
+		db_bulk(cx->db, 0);
+	}
 out:
 	if (hashing) {
 		pthread_join(hasher, NULL);
@@ -754,6 +781,7 @@ out:
 	}
 	json_decref(w.errors);
 	imp_bulk_free(w.bulk);
+	imp_keys_free(&w.keys);
 	free_header(&w.rd);
 	free(units);
 	org_tree_release(tree);

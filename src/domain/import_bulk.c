@@ -22,7 +22,7 @@
 int imp_is_fresh(struct cx *cx, struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(cx->db, "SELECT 1 FROM person WHERE citizen_id IS NOT NULL LIMIT 1",
+	int rc = db_prepare(cx->db, "SELECT 1 FROM person_key LIMIT 1",
 			    &st, e);
 	if (rc) {
 		return rc;
@@ -30,6 +30,16 @@ int imp_is_fresh(struct cx *cx, struct err *e)
 	rc = db_step(st, e);
 	db_finalize(st);
 	return rc < 0 ? rc : rc == DB_DONE;
+}
+
+int imp_bulk_worth(struct cx *cx, int64_t rows_expected, struct err *e)
+{
+	int64_t have;
+	if (db_kind(cx->db) != DB_SQLITE) {
+		return 0;
+	}
+	have = imp_scalar(cx->db, "SELECT COUNT(*) FROM membership", -1, e);
+	return have >= 0 && have < rows_expected / 2;
 }
 
 #define BULK_MAX_INDEXES 16
@@ -73,7 +83,10 @@ int imp_bulk_drop(struct cx *cx, struct imp_bulk **out, struct err *e)
 	*out = NULL;
 	rc = db_prepare(cx->db,
 			"SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-			" AND sql IS NOT NULL AND tbl_name IN ('person', 'membership')",
+			" AND sql IS NOT NULL AND tbl_name IN ('person', 'membership')"
+			/* its entries arrive in key order (person ids grow):
+			 * cheaper kept than rebuilt */
+			" AND name <> 'membership_person_org'",
 			&st, e);
 	while (rc == 0 && (rc = db_step(st, e)) == DB_ROW) {
 		if (b->n < BULK_MAX_INDEXES) {
@@ -127,9 +140,8 @@ void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache)
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KB);
 		db_exec(cx->db, sql, &e2);
 		db_exec(cx->db, "PRAGMA threads = 2", &e2);
-		if (imp_is_fresh(cx, &e2) == 1) {
-			db_exec(cx->db, "PRAGMA foreign_keys = OFF", &e2);
-		}
+		/* the writer's ids are its own, units come from the snapshot */
+		db_exec(cx->db, "PRAGMA foreign_keys = OFF", &e2);
 		return;
 	}
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)*cache);
@@ -138,3 +150,110 @@ void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache)
 	db_exec(cx->db, "PRAGMA foreign_keys = ON", &e2);
 }
 
+
+/* ---- the citizen-ID register, written in key order ---- */
+
+/* A citizen ID is 12 decimal digits: as a number below 10^12 < 2^40, its
+ * numeric order is the text order of the fixed-width key. */
+static int cid_value(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+	int i;
+	for (i = 0; i < 12; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return s[12] == '\0' ? 0 : -1;
+}
+
+int imp_keys_add(struct imp_keys *k, const char *cid, int64_t person, struct err *e)
+{
+	uint64_t v;
+	if (!cid || !cid[0]) {
+		return 0;
+	}
+	if (cid_value(cid, &v)) {
+		return err_set(e, ERR_INTERNAL, "citizen_id", "citizen ID not checked: %.20s", cid);
+	}
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		struct imp_key *p = realloc(k->v, cap * sizeof *p);
+		if (!p) {
+			return err_set(e, ERR_INTERNAL, "", "out of memory");
+		}
+		k->v = p;
+		k->cap = cap;
+	}
+	k->v[k->n].cid = v;
+	k->v[k->n].person = person;
+	k->n++;
+	return 0;
+}
+
+/* LSD radix sort by the 40-bit key, 8 bits a pass. */
+static int keys_sort(struct imp_keys *k)
+{
+	struct imp_key *tmp = malloc(k->n * sizeof *tmp), *src = k->v, *dst = tmp;
+	if (!tmp) {
+		return -1;
+	}
+	for (int shift = 0; shift < 40; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < k->n; i++) {
+			count[((src[i].cid >> shift) & 0xFF) + 1]++;
+		}
+		for (int b = 0; b < 256; b++) {
+			count[b + 1] += count[b];
+		}
+		for (size_t i = 0; i < k->n; i++) {
+			dst[count[(src[i].cid >> shift) & 0xFF]++] = src[i];
+		}
+		struct imp_key *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != k->v) {
+		free(k->v);
+		k->v = src;
+		k->cap = k->n;
+	} else {
+		free(tmp);
+	}
+	return 0;
+}
+
+int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
+{
+	struct db_stmt *st;
+	int rc;
+	if (k->n == 0) {
+		return 0;
+	}
+	if (keys_sort(k)) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if ((rc = db_prepare(cx->db, "INSERT INTO person_key(citizen_id, person_id) VALUES (?, ?)",
+			     &st, e))) {
+		return rc;
+	}
+	for (size_t i = 0; i < k->n && rc == 0; i++) {
+		char cid[16];
+		snprintf(cid, sizeof cid, "%012llu", (unsigned long long)k->v[i].cid);
+		db_bind_text_ref(st, 1, cid, 12);
+		db_bind_int64(st, 2, k->v[i].person);
+		rc = db_step(st, e);
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+void imp_keys_free(struct imp_keys *k)
+{
+	free(k->v);
+	memset(k, 0, sizeof *k);
+}

@@ -113,10 +113,30 @@ void imp_progress_set(int64_t job, long rows, long estimate, int done);
 struct imp_bulk;
 int imp_is_fresh(struct cx *cx, struct err *e);
 int64_t imp_scalar(struct db *db, const char *sql, int64_t dflt, struct err *e);
+/* 1 when rebuilding the member indexes beats updating them: SQLite, and
+ * fewer memberships stored than half the rows expected. */
+int imp_bulk_worth(struct cx *cx, int64_t rows_expected, struct err *e);
 int imp_bulk_drop(struct cx *cx, struct imp_bulk **out, struct err *e);
 int imp_bulk_rebuild(struct cx *cx, const struct imp_bulk *b, struct err *e);
 void imp_bulk_free(struct imp_bulk *b);
 void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache);
+
+/* import_bulk.c: the citizen IDs of the people a writer created, kept in
+ * memory and written to the citizen-ID register (person_key) sorted, once,
+ * before the commit — appended at the B-tree's right edge instead of
+ * inserted at random places.  Only for IDs no person holds yet (the
+ * writer looked them up, the reader refused duplicates in the file). */
+struct imp_key {
+	uint64_t cid; /* the 12 digits as a number */
+	int64_t person;
+};
+struct imp_keys {
+	struct imp_key *v;
+	size_t n, cap;
+};
+int imp_keys_add(struct imp_keys *k, const char *cid, int64_t person, struct err *e);
+int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e);
+void imp_keys_free(struct imp_keys *k);
 
 /* A string of a batch. */
 static inline const char *imp_str(const struct imp_batch *b, uint32_t off)

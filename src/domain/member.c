@@ -283,7 +283,8 @@ int member_person_find(struct cx *cx, const char *citizen_id, int64_t *id,
 		       struct err *e)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(cx->db, "SELECT id FROM person WHERE citizen_id = ?", &st, e);
+	int rc = db_prepare(cx->db, "SELECT person_id FROM person_key WHERE citizen_id = ?", &st,
+			    e);
 	if (rc) {
 		return rc;
 	}
@@ -452,6 +453,31 @@ static json_t *person_change(const struct member_person_clean *c)
 	return j;
 }
 
+int member_key_move(struct cx *cx, int64_t person, const char *old, const char *cid,
+		    struct err *e)
+{
+	struct db_stmt *st;
+	int rc = 0, had = old && old[0], has = cid && cid[0];
+	if (had && has && strcmp(old, cid) == 0) {
+		return 0;
+	}
+	if (had && (rc = db_prepare(cx->db, "DELETE FROM person_key WHERE citizen_id = ?", &st,
+				     e)) == 0) {
+		db_bind_text(st, 1, old);
+		rc = db_step(st, e);
+		db_finalize(st);
+	}
+	if (rc >= 0 && has &&
+	    (rc = db_prepare(cx->db, "INSERT INTO person_key(citizen_id, person_id) VALUES (?, ?)",
+			     &st, e)) == 0) {
+		db_bind_text(st, 1, cid);
+		db_bind_int64(st, 2, person);
+		rc = db_step(st, e);
+		db_finalize(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static int citizen_id_free(struct cx *cx, const char *cid, int64_t self,
 			   struct err *e)
 {
@@ -512,6 +538,9 @@ int member_person_create(struct cx *cx, const struct member_record *r,
 			rc = err_set(e, ERR_INTERNAL, "", "insert returned no id");
 		}
 		db_finalize(st);
+	}
+	if (rc == 0) {
+		rc = member_key_move(cx, new_id, NULL, c.f[MF_CITIZEN_ID], e);
 	}
 	if (rc == 0) {
 		json_t *change = person_change(&c);
@@ -621,6 +650,10 @@ int member_person_update(struct cx *cx, int64_t id, int64_t rev,
 		     : rc < 0	  ? rc
 				  : err_set(e, ERR_CONFLICT, "rev",
 					    "the record changed meanwhile; reload it");
+	}
+	if (rc == 0) {
+		rc = member_key_move(cx, id, json_string_value(json_object_get(cur, "citizen_id")),
+				     c.f[MF_CITIZEN_ID], e);
 	}
 	if (rc == 0) {
 		snprintf(oid, sizeof oid, "%lld", (long long)id);

@@ -554,6 +554,7 @@ struct bulk {
 	long members, moved, ended;
 	int own_ids;	    /* SQLite: ids numbered here (see import.c) */
 	int64_t next_person, next_member;
+	struct imp_keys keys; /* citizen IDs, written sorted at the end */
 };
 
 static const char *fold_of(struct bulk *b, int table, int i, const char *s)
@@ -629,7 +630,8 @@ static int bulk_one(struct bulk *b, const struct org_node *u, const struct org_n
 		pid = b->next_person++;
 		db_bind_int64(b->person, 9, pid);
 	}
-	if ((rc = bind_step(b->person, b->own_ids ? NULL : &pid, e))) {
+	if ((rc = bind_step(b->person, b->own_ids ? NULL : &pid, e)) ||
+	    (rc = imp_keys_add(&b->keys, cid, pid, e))) {
 		return rc;
 	}
 	day_text(moved ? moved : start, d1);
@@ -747,7 +749,7 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 		b.next_person = imp_scalar(cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM person", 1, e);
 		b.next_member = imp_scalar(cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM membership",
 					   1, e);
-		if (imp_is_fresh(cx, e) == 1) {
+		if (imp_bulk_worth(cx, n, e) == 1) {
 			rc = imp_bulk_drop(cx, &ix, e);
 		}
 	}
@@ -759,6 +761,9 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 	}
 	for (int i = 0; i < 3; i++) {
 		db_finalize(*st[i]);
+	}
+	if (rc == 0) {
+		rc = imp_keys_write(cx, &b.keys, e);
 	}
 	if (rc == 0 && ix) {
 		rc = imp_bulk_rebuild(cx, ix, e);
@@ -781,6 +786,7 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 	}
 	imp_sqlite_settings(cx, 0, &cache);
 	imp_bulk_free(ix);
+	imp_keys_free(&b.keys);
 	for (int i = 0; i < 5; i++) {
 		for (int k = 0; k < 64; k++) {
 			free(b.folds[i][k]);

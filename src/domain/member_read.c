@@ -157,9 +157,9 @@ static char *like_pattern(const char *fold)
 static const char *const search_sql[3] = {
 	SEARCH_SELECT "1 = 1" SEARCH_FILTERS,
 	SEARCH_SELECT "p.name_fold LIKE ? ESCAPE '\\'" SEARCH_FILTERS,
-	SEARCH_SELECT "((p.citizen_id >= ? AND (CAST(? AS TEXT) IS NULL OR p.citizen_id < "
-		      "CAST(? AS TEXT))) OR p.id IN (SELECT person_id FROM membership WHERE "
-		      "number = ?))" SEARCH_FILTERS,
+	SEARCH_SELECT "(p.id IN (SELECT person_id FROM person_key WHERE citizen_id >= ? AND "
+		      "(CAST(? AS TEXT) IS NULL OR citizen_id < CAST(? AS TEXT))) OR p.id IN "
+		      "(SELECT person_id FROM membership WHERE number = ?))" SEARCH_FILTERS,
 };
 
 static json_t *search_item(struct db_stmt *st, json_t *unit)
