@@ -292,6 +292,12 @@ check "doc sign: cairo PDF, with signature and seal images" \
 	sign an.nguyen an-password-123 doc.pdf s1.pdf --title "Bí thư" --signature-image sig.png \
 	--seal-image seal.png --reason "Ban hành" --location "Hà Nội"
 cmp -s -n "$(stat -c %s doc.pdf)" doc.pdf s1.pdf && ok "s1.pdf keeps the original bytes" || fail "s1.pdf keeps the original bytes"
+# The password is checked without a session: no login/logout in the audit
+# log, no session row left behind.
+n_sess=$(sqlite3 "$db" "SELECT (SELECT COUNT(*) FROM audit WHERE action LIKE 'session.%'
+	AND object_id = 'an.nguyen') + (SELECT COUNT(*) FROM user_session)" 2>&1)
+[ "$n_sess" = 0 ] && ok "doc sign: no session and no session audit entries" ||
+	fail "doc sign: no session and no session audit entries" "got $n_sess"
 pdfsig_ok "pdfsig: s1.pdf valid, trusted, total document signed" s1.pdf 1
 openssl_ok "openssl cms -verify: s1.pdf signature 1" s1.pdf 1
 if openssl cms -cmsout -print -inform DER -in sig1.der 2>/dev/null | grep -q 'signingCertificateV2'; then

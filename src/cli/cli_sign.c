@@ -177,7 +177,7 @@ int cli_doc_sign(int argc, char **argv)
 	struct sign_appearance ap;
 	unsigned char *pdf = NULL, *sig_png = NULL, *seal_png = NULL, *out = NULL;
 	size_t n = 0, out_n = 0;
-	char *pw = NULL, token[AUTH_TOKEN_HEX], csrf[AUTH_TOKEN_HEX];
+	char *pw = NULL;
 	int rc;
 	CLI_PARSE(&spec, argc, argv, NULL);
 	memset(&ap, 0, sizeof ap);
@@ -204,7 +204,7 @@ int cli_doc_sign(int argc, char **argv)
 		ap.signature_png = sig_png;
 		ap.seal_png = seal_png;
 		ap.page = page;
-		if (auth_login(&c.cx, login, pw, token, csrf, &e) < 0) {
+		if (auth_check_password(&c.cx, login, pw, &e) < 0) {
 			rc = cli_fail(&spec, &e);
 		} else {
 			if (c.cx.actor.must_change) {
@@ -218,8 +218,6 @@ int cli_doc_sign(int argc, char **argv)
 				printf("signed %s as %s: %s (%zu bytes, %zu added)\n", in, login,
 				       outp, out_n, out_n - n);
 			}
-			auth_logout(&c.cx, token, &e);
-			explicit_bzero(token, sizeof token);
 		}
 		cli_close(&c);
 	}

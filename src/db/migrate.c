@@ -1,6 +1,7 @@
 /*
  * migrate.c — applies the embedded migrations.  Owns the schema_migrations
- * table and the dialect tokens ({{ID}}); the SQL of each domain lives in its
+ * table and the dialect tokens ({{ID}}, {{BLOB}}, the per-engine blocks
+ * {{SQLITE}}/{{PG}} … {{END}}); the SQL of each domain lives in its
  * migration file, not here.
  */
 #include "db/migrate.h"
@@ -30,18 +31,37 @@ static const char *const dialect_without_rowid[] = {
 	[DB_PG] = "",
 };
 
-/* Expand dialect tokens ({{ID}}, {{BLOB}}, {{WITHOUT_ROWID}}) into b. */
+/* Expand dialect tokens ({{ID}}, {{BLOB}}, {{WITHOUT_ROWID}}) into b, and
+ * keep the text of a per-engine block ({{SQLITE}} ... {{END}} or {{PG}}
+ * ... {{END}}, not nested) only on that engine: for the few objects the
+ * engines share no DDL for (full-text indexes, covering indexes). */
 static void expand(struct buf *b, const char *sql, size_t n, enum db_kind k)
 {
 	const char *p = sql, *end = sql + n;
+	int skip = 0;
 	while (p < end) {
 		const char *t = strstr(p, "{{");
 		if (!t || t >= end) {
-			buf_append(b, p, (size_t)(end - p));
+			if (!skip) {
+				buf_append(b, p, (size_t)(end - p));
+			}
 			break;
 		}
-		buf_append(b, p, (size_t)(t - p));
-		if (strncmp(t, "{{ID}}", 6) == 0) {
+		if (!skip) {
+			buf_append(b, p, (size_t)(t - p));
+		}
+		if (strncmp(t, "{{SQLITE}}", 10) == 0) {
+			skip = k != DB_SQLITE;
+			p = t + 10;
+		} else if (strncmp(t, "{{PG}}", 6) == 0) {
+			skip = k != DB_PG;
+			p = t + 6;
+		} else if (strncmp(t, "{{END}}", 7) == 0) {
+			skip = 0;
+			p = t + 7;
+		} else if (skip) {
+			p = t + 2;
+		} else if (strncmp(t, "{{ID}}", 6) == 0) {
 			buf_puts(b, dialect_id[k]);
 			p = t + 6;
 		} else if (strncmp(t, "{{BLOB}}", 8) == 0) {

@@ -280,13 +280,14 @@ static void throttle_fail(struct cx *cx, const char *login)
 	}
 }
 
-int auth_login(struct cx *cx, const char *login, const char *password,
-	       char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX],
-	       struct err *e)
+/* The password check of a login, without a session: throttling, the
+ * account (enabled), Argon2id verification (timed alike for an unknown
+ * login).  Fills *a on success. */
+static int password_check(struct cx *cx, const char *login, const char *password,
+			  struct actor *a, struct err *e)
 {
 	struct db_stmt *st;
-	char pw_hash[256] = "", token_hash[65];
-	struct actor a;
+	char pw_hash[256] = "";
 	int rc, found = 0, ok;
 	pthread_once(&sodium_once, sodium_start);
 	pthread_once(&dummy_once, dummy_start);
@@ -306,7 +307,7 @@ int auth_login(struct cx *cx, const char *login, const char *password,
 	db_bind_text(st, 1, login);
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
-		actor_from_row(st, 0, &a);
+		actor_from_row(st, 0, a);
 		snprintf(pw_hash, sizeof pw_hash, "%s", db_col_text(st, 5));
 		found = 1;
 	}
@@ -320,6 +321,39 @@ int auth_login(struct cx *cx, const char *login, const char *password,
 	if (!found || !ok) {
 		throttle_fail(cx, login);
 		return err_set(e, ERR_UNAUTHENTICATED, "password", "wrong login or password");
+	}
+	return 0;
+}
+
+int auth_check_password(struct cx *cx, const char *login, const char *password,
+			struct err *e)
+{
+	struct db_stmt *st;
+	struct actor a;
+	int rc = password_check(cx, login, password, &a, e);
+	if (rc) {
+		return rc;
+	}
+	cx->actor = a;
+	/* A success forgets earlier failures, as a login does. */
+	if (db_prepare(cx->db, "DELETE FROM login_attempt WHERE login = ?", &st, e) == 0) {
+		db_bind_text(st, 1, login);
+		rc = db_step(st, e) < 0 ? -ERR_INTERNAL : 0;
+		db_finalize(st);
+	}
+	return rc;
+}
+
+int auth_login(struct cx *cx, const char *login, const char *password,
+	       char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX],
+	       struct err *e)
+{
+	struct db_stmt *st;
+	char token_hash[65];
+	struct actor a;
+	int rc;
+	if ((rc = password_check(cx, login, password, &a, e))) {
+		return rc;
 	}
 	auth_random_hex(token);
 	auth_random_hex(csrf);

@@ -60,6 +60,14 @@ int auth_login(struct cx *cx, const char *login, const char *password,
 	       char token[AUTH_TOKEN_HEX], char csrf[AUTH_TOKEN_HEX],
 	       struct err *e);
 
+/* The password of a login checked as auth_login checks it (throttling,
+ * ERR_UNAUTHENTICATED with the same message for an unknown login and a
+ * wrong password, a failure counted towards throttling) but without a
+ * session and without an audit entry: for a command that acts once as that
+ * user (`cadre doc sign`), whose own action is audited.  Sets cx->actor. */
+int auth_check_password(struct cx *cx, const char *login, const char *password,
+			struct err *e);
+
 /* Resolve a session token to its actor and CSRF token; ERR_UNAUTHENTICATED
  * when unknown, expired, or the user is disabled. */
 int auth_session_get(struct db *db, const char *token, struct actor *out,

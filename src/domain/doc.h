@@ -69,8 +69,8 @@ struct doc_issuer_set {
 };
 int doc_issuer_set(struct cx *cx, const struct doc_issuer_set *s,
 		   struct err *e);
-/* [{"unit_id","unit_code","unit_name","org","symbol","term_unit_id"}]
- * inside the actor's scope. */
+/* [{"unit_id","unit","org","symbol","term_unit_id"}] inside the actor's
+ * scope; term_unit_id is null when the unit's own terms count. */
 int doc_issuers(struct cx *cx, json_t **out, struct err *e);
 
 /* A committee term of unit_id starting on `start` (YYYY-MM-DD): party

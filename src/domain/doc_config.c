@@ -473,6 +473,10 @@ int doc_issuer_set(struct cx *cx, const struct doc_issuer_set *in,
 	if (s.unit_id <= 0 || org_unit_label(cx, s.unit_id, code, name, e)) {
 		return err_set(e, ERR_INVALID, "unit_id", "no such unit");
 	}
+	if (s.term_unit_id < 0) {
+		return err_set(e, ERR_INVALID, "term_unit_id",
+			       "term_unit_id is a unit id, or 0 or null for none");
+	}
 	if (s.term_unit_id > 0 && org_unit_label(cx, s.term_unit_id, code, name, e)) {
 		return err_set(e, ERR_INVALID, "term_unit_id", "no such unit");
 	}
@@ -561,10 +565,14 @@ int doc_issuers(struct cx *cx, json_t **out, struct err *e)
 			continue;
 		}
 		label = doc_unit_json(cx, u);
-		o = json_pack("{sI sO ss ss sI}", "unit_id", (json_int_t)u, "unit",
+		/* term_unit_id: null when none (the issuer's own terms); 0
+		 * and null are both accepted back by doc_issuer_set. */
+		o = json_pack("{sI sO ss ss so}", "unit_id", (json_int_t)u, "unit",
 			      label, "org", db_col_text(st, 1), "symbol",
 			      db_col_text(st, 2), "term_unit_id",
-			      (json_int_t)db_col_int64(st, 3));
+			      db_col_int64(st, 3) > 0
+				      ? json_integer(db_col_int64(st, 3))
+				      : json_null());
 		json_decref(label);
 		json_array_append_new(*out, o);
 	}

@@ -1,16 +1,14 @@
 /*
  * doc_search.c — finding documents (doc_search.h): the folded search text
- * of each document (doc_text) and its full-text index — an external-content
- * FTS5 table on SQLite, a GIN index over to_tsvector('simple', …) on
- * PostgreSQL, created here because the engines share no DDL for it — the
- * filtered, scoped list of the register, and the exports of the outgoing
- * and incoming registers.  Owns doc_text and the index.  Must never show a
+ * of each document (doc_text) kept in step with its full-text index — an
+ * external-content FTS5 table on SQLite, a GIN index over
+ * to_tsvector('simple', …) on PostgreSQL (both made by migration 007) —
+ * and the filtered, scoped list of the register.  Owns doc_text.  Must never show a
  * document outside the actor's scope, and never change a document.
  */
 #include "domain/doc_search.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,91 +19,6 @@
 #include "domain/auth.h"
 #include "domain/doc_internal.h"
 #include "domain/org.h"
-
-/* --- the index --- */
-
-/* Databases (by URL) whose index is known to exist in this process. */
-#define SCHEMA_SEEN 16
-static struct {
-	char url[512];
-} schema_seen[SCHEMA_SEEN];
-static int schema_next;
-static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int schema_known(const struct db *db)
-{
-	int known = 0;
-	pthread_mutex_lock(&schema_lock);
-	for (int i = 0; i < SCHEMA_SEEN && !known; i++) {
-		known = strcmp(schema_seen[i].url, db->url) == 0;
-	}
-	pthread_mutex_unlock(&schema_lock);
-	return known;
-}
-
-static void schema_remember(const struct db *db)
-{
-	pthread_mutex_lock(&schema_lock);
-	snprintf(schema_seen[schema_next].url, sizeof schema_seen[0].url, "%s", db->url);
-	schema_next = (schema_next + 1) % SCHEMA_SEEN;
-	pthread_mutex_unlock(&schema_lock);
-}
-
-static int schema_exists(struct db *db, struct err *e)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(db,
-			    db_kind(db) == DB_SQLITE
-				    ? "SELECT 1 FROM sqlite_master WHERE name = 'doc_fts'"
-				    : "SELECT 1 FROM pg_indexes WHERE indexname = 'doc_text_fts'"
-				      " AND schemaname = current_schema()",
-			    &st, e);
-	if (rc) {
-		return rc;
-	}
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc < 0 ? rc : rc == DB_ROW;
-}
-
-int doc_search_schema(struct db *db, struct err *e)
-{
-	int rc, have;
-	if (schema_known(db)) {
-		return 0;
-	}
-	if ((rc = db_begin(db, e))) {
-		return rc;
-	}
-	if (db_kind(db) == DB_PG) {
-		rc = db_exec(db, "SELECT pg_advisory_xact_lock(7263)", e);
-	}
-	have = rc ? rc : schema_exists(db, e);
-	if (have < 0) {
-		rc = have;
-	} else if (!have && db_kind(db) == DB_SQLITE) {
-		rc = db_exec(db,
-			     "CREATE VIRTUAL TABLE doc_fts USING fts5(head, body,"
-			     " content='doc_text', content_rowid='doc_id',"
-			     " detail='none', columnsize=0);"
-			     "INSERT INTO doc_fts(doc_fts) VALUES ('rebuild')",
-			     e);
-	} else if (!have) {
-		rc = db_exec(db,
-			     "CREATE INDEX doc_text_fts ON doc_text USING GIN"
-			     " (to_tsvector('simple', head || ' ' || body))",
-			     e);
-	}
-	if (rc == 0) {
-		rc = db_commit(db, e);
-	} else {
-		db_rollback(db);
-	}
-	if (rc == 0) {
-		schema_remember(db);
-	}
-	return rc;
-}
 
 /* The indexed form of text: folded (no case, no diacritics, đ→d), then
  * every ASCII character that is not a letter or digit made a space, so
@@ -242,8 +155,7 @@ int doc_text_refresh(struct cx *cx, int64_t doc_id, const char *body,
 	int64_t source = 0, owner = 0;
 	int found = 0, rc;
 	const char *b;
-	if ((rc = doc_search_schema(cx->db, e)) ||
-	    (rc = head_text(cx, doc_id, &head, &source, &owner, e)) ||
+	if ((rc = head_text(cx, doc_id, &head, &source, &owner, e)) ||
 	    (rc = text_load(cx, doc_id, &old_head, &old_body, &found, e))) {
 		goto done;
 	}
@@ -404,10 +316,13 @@ static char *query_words(const char *q, int fts5)
 
 /* The filters of a search, each one constant SQL with one bound value;
  * only those asked for are put in the statement, so that the engines plan
- * for the filters actually given. */
+ * for the filters actually given.  The type (a code, one type per
+ * organization's catalogue) is given as the ids of the types of that code
+ * (type_filter), so that PostgreSQL can range over its covering index
+ * doc_filter_type (migration 007) instead of joining doc_type first. */
 static const char *const filter_sql[6] = {
 	" AND d.direction = ?",
-	" AND t.code = ?",
+	NULL, /* the type: " AND d.type_id IN (?, …)" */
 	" AND d.status = ?",
 	" AND d.doc_date >= ?",
 	" AND d.doc_date <> '' AND d.doc_date <= ?",
@@ -417,10 +332,34 @@ static const char *const filter_sql[6] = {
 	" FROM doc c WHERE c.source_id = d.id)))",
 };
 
+#define TYPE_IDS_MAX 64
+
+/* The ids of the types whose code is `code` (at most TYPE_IDS_MAX). */
+static int type_ids(struct cx *cx, const char *code, int64_t *ids, int *n,
+		    struct err *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(cx->db, "SELECT id FROM doc_type WHERE code = ? ORDER BY id",
+			    &st, e);
+	*n = 0;
+	if (rc) {
+		return rc;
+	}
+	db_bind_text(st, 1, code);
+	while ((rc = db_step(st, e)) == DB_ROW && *n < TYPE_IDS_MAX) {
+		ids[(*n)++] = db_col_int64(st, 0);
+	}
+	db_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* The statement of a search into b: with words and no filter the
  * full-text index drives and the doc table is not read (owner_id is in
- * doc_text); otherwise the doc table, newest first. */
-static void search_sql(struct buf *b, int pg, int words, const char *const *v)
+ * doc_text); otherwise the doc table (on PostgreSQL through the covering
+ * filter indexes), newest first.  ntypes: how many type ids v[1] stands
+ * for. */
+static void search_sql(struct buf *b, int pg, int words, const char *const *v,
+		       int ntypes)
 {
 	int filters = 0;
 	for (int k = 0; k < 6; k++) {
@@ -436,24 +375,29 @@ static void search_sql(struct buf *b, int pg, int words, const char *const *v)
 		return;
 	}
 	if (!words) {
-		buf_puts(b, "SELECT d.id, d.owner_id FROM doc d JOIN doc_type t ON"
-			    " t.id = d.type_id WHERE 1 = 1");
+		buf_puts(b, "SELECT d.id, d.owner_id FROM doc d WHERE 1 = 1");
 	} else if (pg) {
-		/* The words first, through the GIN index: left to itself the
-		 * planner may filter the doc table first and then compute
-		 * to_tsvector for every row it kept. */
+		/* The words first, through the GIN index, then joined to the
+		 * filtered ids of the doc table (an index-only scan of a
+		 * covering index): left to itself the planner may filter the
+		 * doc table first and then compute to_tsvector for every row
+		 * it kept. */
 		buf_puts(b, "WITH m AS MATERIALIZED (SELECT x.doc_id FROM doc_text x"
 			    " WHERE to_tsvector('simple', x.head || ' ' || x.body) @@"
 			    " plainto_tsquery('simple', ?)) SELECT d.id, d.owner_id FROM m"
-			    " JOIN doc d ON d.id = m.doc_id JOIN doc_type t ON"
-			    " t.id = d.type_id WHERE 1 = 1");
+			    " JOIN doc d ON d.id = m.doc_id WHERE 1 = 1");
 	} else {
 		buf_puts(b, "SELECT f.rowid, d.owner_id FROM doc_fts f JOIN doc d ON"
-			    " d.id = f.rowid JOIN doc_type t ON t.id = d.type_id WHERE"
-			    " doc_fts MATCH ?");
+			    " d.id = f.rowid WHERE doc_fts MATCH ?");
 	}
 	for (int k = 0; k < 6; k++) {
-		if (v[k]) {
+		if (k == 1 && v[k]) {
+			buf_puts(b, " AND d.type_id IN (");
+			for (int i = 0; i < ntypes; i++) {
+				buf_puts(b, i ? ", ?" : "?");
+			}
+			buf_puts(b, ")");
+		} else if (v[k]) {
 			buf_puts(b, filter_sql[k]);
 		}
 	}
@@ -490,15 +434,22 @@ int doc_search(struct cx *cx, const struct doc_query *q, json_t **out,
 	struct db_stmt *st = NULL;
 	struct memo m = {0};
 	char today[11], *words = NULL;
-	int64_t ids[500], total = 0;
+	int64_t ids[500], total = 0, types[TYPE_IDS_MAX];
 	int limit = q->limit > 0 && q->limit <= 500 ? q->limit : 50;
-	int n = 0, rc, pg = db_kind(cx->db) == DB_PG, k;
+	int n = 0, rc, pg = db_kind(cx->db) == DB_PG, k, ntypes = 0;
 	const char *v[6];
 	struct buf sql;
 	*out = NULL;
-	if ((rc = auth_may(cx, ACT_READ, q->unit, e)) ||
-	    (rc = doc_search_schema(cx->db, e))) {
+	if ((rc = auth_may(cx, ACT_READ, q->unit, e))) {
 		return rc;
+	}
+	if (q->type && (rc = type_ids(cx, q->type, types, &ntypes, e))) {
+		return rc;
+	}
+	if (q->type && ntypes == 0) { /* no such type: nothing to find */
+		*out = json_pack("{s[] si si si}", "items", "total", 0, "limit", limit,
+				 "offset", q->offset);
+		return 0;
 	}
 	if (q->q && *q->q) {
 		if (!utf8_valid(q->q, strlen(q->q)) || utf8_len(q->q) > DOC_QUERY_MAX) {
@@ -515,7 +466,7 @@ int doc_search(struct cx *cx, const struct doc_query *q, json_t **out,
 	v[4] = q->to;
 	v[5] = q->overdue ? today : NULL;
 	buf_init(&sql, 0);
-	search_sql(&sql, pg, words != NULL, v);
+	search_sql(&sql, pg, words != NULL, v, ntypes);
 	rc = sql.err ? err_set(e, ERR_INTERNAL, "", "out of memory")
 		     : db_prepare(cx->db, sql.z, &st, e);
 	buf_free(&sql);
@@ -525,7 +476,11 @@ int doc_search(struct cx *cx, const struct doc_query *q, json_t **out,
 			db_bind_text(st, i++, words);
 		}
 		for (k = 0; k < 6; k++) {
-			if (v[k]) {
+			if (k == 1 && v[k]) {
+				for (int j = 0; j < ntypes; j++) {
+					db_bind_int64(st, i++, types[j]);
+				}
+			} else if (v[k]) {
 				db_bind_text(st, i++, v[k]);
 			}
 		}

@@ -42,10 +42,6 @@ int doc_search(struct cx *cx, const struct doc_query *q, json_t **out,
 int doc_text_refresh(struct cx *cx, int64_t doc_id, const char *body,
 		     struct err *e);
 
-/* Make sure the engine's full-text index exists (idempotent, also run by
- * doc_text_refresh and doc_search). */
-int doc_search_schema(struct db *db, struct err *e);
-
 /* The register of a unit for a year: kind "out" (numbered outgoing
  * documents, by number) or "in" (incoming, by register number), written as
  * CSV or XLSX ("csv"/"xlsx") to fp.  Needs read access to the unit. */

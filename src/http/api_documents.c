@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/utf8.h"
 #include "domain/doc.h"
 #include "domain/doc_file.h"
 #include "domain/doc_flow.h"
 #include "domain/doc_search.h"
+#include "domain/doc_signers.h"
 #include "http/route.h"
 #include "sign/sign.h"
 
@@ -267,7 +269,7 @@ static int h_issuer_set(struct http_req *r, struct err *e)
 	    (rc = req_body_id(r, "unit_id", 1, &s.unit_id, e)) ||
 	    (rc = req_body_str(r, "org", 1, 16, &s.org, e)) ||
 	    (rc = req_body_str(r, "symbol", 1, 60, &s.symbol, e)) ||
-	    (rc = req_body_id(r, "term_unit_id", 0, &s.term_unit_id, e)) ||
+	    (rc = body_int(r, "term_unit_id", &s.term_unit_id, e)) ||
 	    (rc = doc_issuer_set(&r->cx, &s, e))) {
 		return rc;
 	}
@@ -348,40 +350,98 @@ static int h_number(struct http_req *r, struct err *e)
 	return 0;
 }
 
-static int h_register(struct http_req *r, struct err *e)
+static const char mime_csv[] = "text/csv; charset=utf-8";
+static const char mime_xlsx[] =
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/* The register export of the request (unit, kind, year, format csv|xlsx)
+ * into *buf and *len, with its file name and media type. */
+static int register_file(struct http_req *r, const char *fmt, char **buf,
+			 size_t *len, char name[96], const char **mime,
+			 struct err *e)
 {
-	const char *fmt = req_q_str(r, "format"), *kind = req_q_str(r, "kind");
+	const char *kind = req_q_str(r, "kind");
 	int64_t unit = req_q_int(r, "unit"), year = req_q_int(r, "year");
-	char today[11], *buf = NULL, name[96];
-	size_t len = 0;
+	char today[11];
 	FILE *fp;
-	int rc;
+	int rc, xlsx = fmt && (strcmp(fmt, "xlsx") == 0 || strcmp(fmt, "XLSX") == 0);
+	*buf = NULL;
+	*len = 0;
 	if (year == 0) {
 		date_today(today);
 		year = strtol(today, NULL, 10);
 	}
-	if (!fmt || strcmp(fmt, "json") == 0) {
-		return doc_register(&r->cx, unit, kind ? kind : "out", (int)year, &r->out, e);
-	}
-	if (!(fp = open_memstream(&buf, &len))) {
+	if (!(fp = open_memstream(buf, len))) {
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
-	rc = doc_register_export(&r->cx, unit, kind ? kind : "out", (int)year, fmt, fp, e);
-	fclose(fp);
+	rc = doc_register_export(&r->cx, unit, kind ? kind : "out", (int)year,
+				 fmt ? fmt : "csv", fp, e);
+	if (fclose(fp) != 0 && rc == 0) {
+		rc = err_set(e, ERR_INTERNAL, "", "cannot write the export");
+	}
+	if (rc) {
+		free(*buf);
+		*buf = NULL;
+		return rc;
+	}
+	snprintf(name, 96, "so-van-ban-%s-%lld.%s",
+		 kind && strcmp(kind, "in") == 0 ? "den" : "di", (long long)year,
+		 xlsx ? "xlsx" : "csv");
+	*mime = xlsx ? mime_xlsx : mime_csv;
+	return 0;
+}
+
+static int h_register(struct http_req *r, struct err *e)
+{
+	const char *fmt = req_q_str(r, "format"), *kind = req_q_str(r, "kind"), *mime;
+	int64_t year = req_q_int(r, "year");
+	char today[11], *buf = NULL, name[96];
+	size_t len = 0;
+	int rc;
+	if (!fmt || strcmp(fmt, "json") == 0) {
+		if (year == 0) {
+			date_today(today);
+			year = strtol(today, NULL, 10);
+		}
+		return doc_register(&r->cx, req_q_int(r, "unit"), kind ? kind : "out",
+				    (int)year, &r->out, e);
+	}
+	rc = register_file(r, fmt, &buf, &len, name, &mime, e);
 	if (rc == 0) {
-		int xlsx = strcmp(fmt, "xlsx") == 0 || strcmp(fmt, "XLSX") == 0;
-		snprintf(name, sizeof name, "so-van-ban-%s-%lld.%s",
-			 kind && strcmp(kind, "in") == 0 ? "den" : "di", (long long)year,
-			 xlsx ? "xlsx" : "csv");
-		r->out = json_pack("{ss ss sI so}", "name", name, "mime",
-				   xlsx ? "application/vnd.openxmlformats-officedocument."
-					  "spreadsheetml.sheet"
-					: "text/csv; charset=utf-8",
-				   "size", (json_int_t)len, "content_base64",
+		r->out = json_pack("{ss ss sI so}", "name", name, "mime", mime, "size",
+				   (json_int_t)len, "content_base64",
 				   base64_json((const unsigned char *)buf, len));
 	}
 	free(buf);
 	return rc;
+}
+
+/* The register as the file itself (CSV or XLSX), for a download link. */
+static int h_register_download(struct http_req *r, struct err *e)
+{
+	const char *fmt = req_q_str(r, "format"), *mime;
+	char *buf = NULL, name[96];
+	size_t len = 0;
+	int rc;
+	if (fmt && strcmp(fmt, "json") == 0) {
+		return err_set(e, ERR_INVALID, "format", "format is csv or xlsx");
+	}
+	if ((rc = register_file(r, fmt, &buf, &len, name, &mime, e))) {
+		return rc;
+	}
+	r->file = buf;
+	r->file_len = len;
+	r->file_type = mime;
+	snprintf(r->file_name, sizeof r->file_name, "%s", name);
+	return 0;
+}
+
+/* --- who may sign --- */
+
+static int h_signers(struct http_req *r, struct err *e)
+{
+	return doc_signers(&r->cx, req_q_int(r, "unit"), req_q_str(r, "q"),
+			   (int)req_q_int(r, "limit"), &r->out, e);
 }
 
 /* --- the register --- */
@@ -532,6 +592,74 @@ static int h_file(struct http_req *r, struct err *e)
 		r->out = json_pack("{so so}", "version", meta, "content_base64",
 				   base64_json(data, n));
 	}
+	free(data);
+	return rc;
+}
+
+/* The media types a stored file is served with: a fixed set (the
+ * dispatcher wants a static string, and nothing a user uploaded is ever
+ * served as HTML or script); anything else is application/octet-stream. */
+static const char *const file_types[] = {
+	"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv",
+	"application/zip", "application/msword", "application/vnd.ms-excel",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.oasis.opendocument.text",
+	"application/vnd.oasis.opendocument.spreadsheet",
+};
+
+static const char *file_type(const char *mime)
+{
+	for (size_t i = 0; mime && i < sizeof file_types / sizeof file_types[0]; i++) {
+		if (strcmp(mime, file_types[i]) == 0) {
+			return file_types[i];
+		}
+	}
+	return "application/octet-stream";
+}
+
+/* A file name for Content-Disposition: the stored name without case or
+ * diacritics (đ → d), spaces as '-', only [A-Za-z0-9._-] kept; out holds
+ * at most 100 characters.  Falls back to van-ban-ID-VERSION. */
+static void download_name(const char *stored, int64_t id, json_int_t version,
+			  char *out, size_t cap)
+{
+	char *f = utf8_fold(stored ? stored : "");
+	size_t k = 0;
+	for (const char *p = f ? f : ""; *p && k + 1 < cap && k < 100; p++) {
+		char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+			out[k++] = c;
+		} else if ((c == ' ' || c == '\t') && k > 0 && out[k - 1] != '-') {
+			out[k++] = '-';
+		}
+	}
+	out[k] = 0;
+	free(f);
+	if (k == 0 || out[0] == '.') {
+		snprintf(out, cap, "van-ban-%lld-%lld", (long long)id, (long long)version);
+	}
+}
+
+/* A version of a file as the file itself, for a download link. */
+static int h_download(struct http_req *r, struct err *e)
+{
+	unsigned char *data = NULL;
+	size_t n = 0;
+	json_t *meta = NULL;
+	int rc = doc_file_get(&r->cx, r->id, req_q_str(r, "slot"), req_q_int(r, "version"),
+			      &data, &n, &meta, e);
+	if (rc == 0) {
+		download_name(json_string_value(json_object_get(meta, "name")), r->id,
+			      json_integer_value(json_object_get(meta, "version")),
+			      r->file_name, sizeof r->file_name);
+		r->file_type = file_type(json_string_value(json_object_get(meta, "mime")));
+		r->file = (char *)data;
+		r->file_len = n;
+		data = NULL;
+	}
+	json_decref(meta);
 	free(data);
 	return rc;
 }
@@ -777,6 +905,12 @@ const struct route routes_documents[] = {
 	{.method = "GET", .path = "/documents/register", .fn = h_register, .flags = A,
 	 .params = {{"unit", P_ID, 0, 0, 0}, {"kind", P_STR, 0, 3, 0},
 		    {"year", P_INT, 1900, 9999, 0}, {"format", P_STR, 0, 4, 0}}},
+	{.method = "GET", .path = "/documents/register/download", .fn = h_register_download,
+	 .flags = A,
+	 .params = {{"unit", P_ID, 0, 0, 0}, {"kind", P_STR, 0, 3, 0},
+		    {"year", P_INT, 1900, 9999, 0}, {"format", P_STR, 0, 4, 0}}},
+	{.method = "GET", .path = "/documents/signers", .fn = h_signers, .flags = A,
+	 .params = {{"unit", P_ID, 0, 0, 0}, {"q", P_STR, 0, 100, 0}, Q_LIMIT}},
 	{.method = "GET", .path = "/documents/overdue", .fn = h_overdue, .flags = A,
 	 .params = {{"unit", P_ID, 0, 0, 0}, Q_LIMIT, Q_OFFSET}},
 	{.method = "GET", .path = "/documents", .fn = h_list, .flags = A,
@@ -792,6 +926,8 @@ const struct route routes_documents[] = {
 	 .flags = RF_AUTH | RF_RAW,
 	 .params = {{"slot", P_STR, 0, 100, 0}, {"name", P_STR, 0, 200, 0}}},
 	{.method = "GET", .path = "/documents/{id}/file", .fn = h_file, .flags = A,
+	 .params = {{"slot", P_STR, 0, 100, 0}, {"version", P_INT, 0, 1000000, 0}}},
+	{.method = "GET", .path = "/documents/{id}/download", .fn = h_download, .flags = A,
 	 .params = {{"slot", P_STR, 0, 100, 0}, {"version", P_INT, 0, 1000000, 0}}},
 	{.method = "GET", .path = "/documents/{id}/route", .fn = h_route_get, .flags = A},
 	{.method = "PUT", .path = "/documents/{id}/route", .fn = h_route_set, .flags = AB},

@@ -6,8 +6,11 @@
  * refused to a clerk, a paper route issued once (409 the second time),
  * distribution, receipt by the recipient unit into its incoming register,
  * an incoming symbol with a wrong type code → 422, search ignoring
- * diacritics, the register as CSV, tasks and the inbox.  Units and users
- * are the suite's own (tagged), created through the API.
+ * diacritics, the register as CSV, tasks and the inbox; downloads of
+ * files and registers as the bytes themselves (type, name, rights), the
+ * list of who may sign for a clerk, an issuer posted back as listed, and a
+ * task's required due date.  Units and users are the suite's own (tagged),
+ * created through the API.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 
@@ -460,6 +464,247 @@ TEST(documents_bad_input)
 	resp_release(&r);
 	r = api_get(&f.clerk, "/documents/999999999");
 	CHECK_ERROR(r, 404, "not_found", NULL);
+	resp_release(&r);
+	teardown(&f);
+}
+
+/* The value of a response header (case-insensitive name) into out. */
+static const char *header(const struct resp *r, const char *name, char *out, size_t cap)
+{
+	size_t k = strlen(name);
+	out[0] = 0;
+	for (const char *p = r->headers; p && *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > k && strncasecmp(p, name, k) == 0 && p[k] == ':') {
+			const char *v = p + k + 1;
+			while (*v == ' ') {
+				v++;
+			}
+			len -= (size_t)(v - p);
+			while (len && (v[len - 1] == '\r' || v[len - 1] == ' ')) {
+				len--;
+			}
+			snprintf(out, cap, "%.*s", (int)len, v);
+			break;
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return out;
+}
+
+TEST(documents_downloads)
+{
+	struct dfx f;
+	struct resp r;
+	char path[256], h[256];
+	size_t n1, n2;
+	char *pdf1, *pdf2;
+	long long id;
+	if (!setup(&f, "dl")) {
+		CHECK(0);
+		return;
+	}
+	id = create_draft(&f, "Tải tệp", NULL, NULL);
+	pdf1 = make_pdf("phien ban mot", &n1);
+	pdf2 = make_pdf("phien ban hai", &n2);
+	r = upload(&f.clerk, id, "main", pdf1, n1);
+	CHECK_STATUS(r, 201);
+	resp_release(&r);
+	/* A Vietnamese file name: "Quyết định số 1.pdf". */
+	snprintf(path, sizeof path,
+		 "/documents/%lld/versions?slot=main&name=Quy%%E1%%BA%%BFt%%20%%C4%%91%%E1"
+		 "%%BB%%8Bnh%%20s%%E1%%BB%%91%%201.pdf", id);
+	api_request(&f.clerk, "POST", path, pdf2, n2, 0, &r);
+	CHECK_STATUS(r, 201);
+	resp_release(&r);
+	/* The latest version: the bytes themselves, typed and named. */
+	snprintf(path, sizeof path, "/documents/%lld/download", id);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_STATUS(r, 200);
+	CHECK_STR(header(&r, "Content-Type", h, sizeof h), "application/pdf");
+	CHECK_STR(header(&r, "Content-Disposition", h, sizeof h),
+		  "attachment; filename=\"quyet-dinh-so-1.pdf\"");
+	CHECK(r.len == n2 && memcmp(r.body, pdf2, n2) == 0);
+	resp_release(&r);
+	snprintf(path, sizeof path, "/documents/%lld/download?slot=main&version=1", id);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_STATUS(r, 200);
+	CHECK_STR(header(&r, "Content-Disposition", h, sizeof h),
+		  "attachment; filename=\"tep.pdf\"");
+	CHECK(r.len == n1 && memcmp(r.body, pdf1, n1) == 0);
+	resp_release(&r);
+	/* The rights of reading the document: another unit's clerk, nobody,
+	 * a missing version, a missing document. */
+	snprintf(path, sizeof path, "/documents/%lld/download", id);
+	api_request(&f.other_clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	api_request(&f.clerk, "GET", path, NULL, 0, REQ_NO_AUTH, &r);
+	CHECK_ERROR(r, 401, "unauthenticated", NULL);
+	resp_release(&r);
+	snprintf(path, sizeof path, "/documents/%lld/download?version=9", id);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_ERROR(r, 404, "not_found", NULL);
+	resp_release(&r);
+	api_request(&f.clerk, "GET", "/documents/999999999/download", NULL, 0, 0, &r);
+	CHECK_ERROR(r, 404, "not_found", NULL);
+	resp_release(&r);
+	free(pdf1);
+	free(pdf2);
+
+	/* The register as a file: CSV and XLSX. */
+	r = api_post(&f.clerk, "/documents/number",
+		     json_pack("{s:I,s:s,s:s}", "issuer_id", (json_int_t)f.unit, "type", "QĐ",
+			       "date", "2025-03-04"));
+	CHECK_STATUS(r, 201);
+	resp_release(&r);
+	snprintf(path, sizeof path,
+		 "/documents/register/download?unit=%lld&year=2025&format=csv", f.unit);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_STATUS(r, 200);
+	CHECK_STR(header(&r, "Content-Type", h, sizeof h), "text/csv; charset=utf-8");
+	CHECK_STR(header(&r, "Content-Disposition", h, sizeof h),
+		  "attachment; filename=\"so-van-ban-di-2025.csv\"");
+	CHECK(r.len > 3 && memcmp(r.body, "\xEF\xBB\xBF", 3) == 0);
+	CHECK(strstr(r.body, "01/QĐ-UBND") != NULL);
+	resp_release(&r);
+	snprintf(path, sizeof path,
+		 "/documents/register/download?unit=%lld&year=2025&format=xlsx&kind=in", f.unit);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_STATUS(r, 200);
+	CHECK_STR(header(&r, "Content-Type", h, sizeof h),
+		  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+	CHECK_STR(header(&r, "Content-Disposition", h, sizeof h),
+		  "attachment; filename=\"so-van-ban-den-2025.xlsx\"");
+	CHECK(r.len > 4 && memcmp(r.body, "PK\x03\x04", 4) == 0);
+	resp_release(&r);
+	snprintf(path, sizeof path,
+		 "/documents/register/download?unit=%lld&year=2025&format=json", f.unit);
+	api_request(&f.clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_ERROR(r, 422, "invalid", "format");
+	resp_release(&r);
+	snprintf(path, sizeof path,
+		 "/documents/register/download?unit=%lld&year=2025&format=csv", f.unit);
+	api_request(&f.other_clerk, "GET", path, NULL, 0, 0, &r);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	teardown(&f);
+}
+
+TEST(documents_signers_issuers_tasks)
+{
+	struct dfx f;
+	struct resp r;
+	char path[256], signer[64];
+	json_t *it;
+	long long id;
+	if (!setup(&f, "sg")) {
+		CHECK(0);
+		return;
+	}
+	snprintf(signer, sizeof signer, "ds.%s.sg", api.tag);
+	/* A clerk may not list users, but may list who can sign. */
+	r = api_get(&f.clerk, "/users");
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	r = api_get(&f.clerk, "/documents/signers?unit=%lld", f.unit);
+	CHECK_STATUS(r, 200);
+	it = jfind(r.json, "items", "login", signer);
+	CHECK(it != NULL);
+	CHECK(it && jpi(it, "unit_id") == f.unit);
+	CHECK(it && json_is_false(jp(it, "certificate")));
+	CHECK(jfind(r.json, "items", "login", jps(f.clerk.user, "login")) == NULL);
+	CHECK(jfind(r.json, "items", "login", jps(f.manager.user, "login")) == NULL);
+	CHECK(jpi(r.json, "total") == (long long)jpn(r.json, "items"));
+	resp_release(&r);
+	/* By name or login, without diacritics; another subtree; another
+	 * unit's clerk does not see this unit's signer. */
+	r = api_get(&f.clerk, "/documents/signers?q=DS.%s.SG", api.tag);
+	CHECK(jfind(r.json, "items", "login", signer) != NULL);
+	CHECK(jpn(r.json, "items") == 1);
+	resp_release(&r);
+	r = api_get(&f.clerk, "/documents/signers?q=khong-co-ai-%s", api.tag);
+	CHECK_STATUS(r, 200);
+	CHECK(jpn(r.json, "items") == 0);
+	resp_release(&r);
+	r = api_get(&f.other_clerk, "/documents/signers");
+	CHECK_STATUS(r, 200);
+	CHECK(jfind(r.json, "items", "login", signer) == NULL);
+	resp_release(&r);
+	r = api_get(&f.other_clerk, "/documents/signers?unit=%lld", f.unit);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	r = api_get(&f.clerk, "/documents/signers?unit=%lld", f.other);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+
+	/* An issuer without a term unit posts back as it was listed. */
+	r = api_get(&api.admin, "/documents/issuers");
+	CHECK_STATUS(r, 200);
+	{
+		json_t *is = NULL, *v;
+		size_t i;
+		json_array_foreach(r.json, i, v) {
+			if (jpi(v, "unit_id") == f.unit) {
+				is = v;
+			}
+		}
+		CHECK(is != NULL);
+		CHECK(is && json_is_null(json_object_get(is, "term_unit_id")));
+		if (is) {
+			json_t *body = json_deep_copy(is);
+			struct resp r2;
+			json_object_del(body, "unit");
+			r2 = api_post(&api.admin, "/documents/issuers", body);
+			CHECK_STATUS(r2, 200);
+			resp_release(&r2);
+		}
+	}
+	resp_release(&r);
+	r = api_post(&api.admin, "/documents/issuers",
+		     json_pack("{s:I,s:s,s:s,s:i}", "unit_id", (json_int_t)f.unit, "org",
+			       "state", "symbol", "UBND", "term_unit_id", 0));
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	r = api_post(&api.admin, "/documents/issuers",
+		     json_pack("{s:I,s:s,s:s,s:i}", "unit_id", (json_int_t)f.unit, "org",
+			       "state", "symbol", "UBND", "term_unit_id", -3));
+	CHECK_ERROR(r, 422, "invalid", "term_unit_id");
+	resp_release(&r);
+	r = api_post(&api.admin, "/documents/issuers",
+		     json_pack("{s:I,s:s,s:s,s:I}", "unit_id", (json_int_t)f.unit, "org",
+			       "state", "symbol", "UBND", "term_unit_id", (json_int_t)f.other));
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	r = api_get(&api.admin, "/documents/issuers");
+	{
+		json_t *v;
+		size_t i;
+		long long term = 0;
+		json_array_foreach(r.json, i, v) {
+			if (jpi(v, "unit_id") == f.unit) {
+				term = jpi(v, "term_unit_id");
+			}
+		}
+		CHECK(term == f.other);
+	}
+	resp_release(&r);
+
+	/* A task says by when: due is required and must be a date. */
+	id = create_draft(&f, "Giao việc", NULL, NULL);
+	snprintf(path, sizeof path, "/documents/%lld/tasks", id);
+	r = api_post(&f.clerk, path,
+		     json_pack("{s:I,s:s}", "unit_id", (json_int_t)f.unit, "what", "Báo cáo"));
+	CHECK_ERROR(r, 400, "bad_request", "due");
+	resp_release(&r);
+	r = api_post(&f.clerk, path,
+		     json_pack("{s:I,s:s,s:s}", "unit_id", (json_int_t)f.unit, "what",
+			       "Báo cáo", "due", "2025-02-30"));
+	CHECK_ERROR(r, 422, "invalid", "due");
+	resp_release(&r);
+	r = api_get(&f.clerk, "/documents/%lld/tasks", id);
+	CHECK(jpn(r.json, "") == 0 && jpn(r.json, "items") == 0);
 	resp_release(&r);
 	teardown(&f);
 }

@@ -114,6 +114,25 @@ DB_TEST(doc_search_filters_and_symbols)
 	CHECK(found(&f.cx, NULL, 0, NULL, "issued") == 13);
 	CHECK(found(&f.cx, NULL, 0, NULL, "draft") == 0);
 	CHECK(found(&f.cx, "nhan su", 0, "QĐ", NULL) == 4);
+	CHECK(found(&f.cx, "nhan su", 0, "NQ", NULL) == 2);
+	CHECK(found(&f.cx, NULL, 0, "XYZ", NULL) == 0); /* no such type */
+	CHECK(found(&f.cx, "nghi quyet", 0, "XYZ", NULL) == 0);
+	CHECK(found(&f.cx, NULL, f.ub, "QĐ", "issued") == 8);
+	/* Migration 007 made each engine's search indexes. */
+	{
+		struct db_stmt *st;
+		CHECK(db_prepare(db, db_kind(db) == DB_SQLITE
+					     ? "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+					       " ('doc_fts', 'doc_filter_type')"
+					     : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname ="
+					       " current_schema() AND indexname IN ('doc_text_fts',"
+					       " 'doc_filter_type', 'doc_filter_date')",
+				 &st, &e) == 0);
+		CHECK(db_step(st, &e) == DB_ROW);
+		/* SQLite: the FTS5 table and no extra index on doc. */
+		CHECK(db_col_int64(st, 0) == (db_kind(db) == DB_SQLITE ? 1 : 3));
+		db_finalize(st);
+	}
 	/* A symbol as typed, with or without diacritics. */
 	CHECK(found(&f.cx, "01-NQ/TU", 0, NULL, NULL) == 1);
 	CHECK(found(&f.cx, "02/QĐ-UBND", f.ub, NULL, NULL) == 1);

@@ -362,6 +362,52 @@ DB_TEST(auth_login_throttles_and_sessions_work)
 	CHECK(auth_session_get(db, "0000", &a, NULL, &e) < 0 && e.code == ERR_UNAUTHENTICATED);
 }
 
+/* auth_check_password: the password checked as a login checks it (wrong
+ * password, unknown login, throttling), but no session and no audit entry;
+ * a success forgets earlier failures. */
+DB_TEST(auth_check_password_needs_no_session)
+{
+	struct fixture f;
+	struct err e = ERR_INIT;
+	struct user_new nu = {"signer.one", "Signer", "correct-horse-2", "signer", 0, 0};
+	struct cx ucx;
+	int64_t audits, sessions;
+	struct db_stmt *st;
+	setup(db, &f);
+	nu.unit_id = f.p1;
+	CHECK(user_add(&f.cx, &nu, NULL, &e) == 0);
+	CHECK(db_prepare(db, "SELECT (SELECT COUNT(*) FROM audit),"
+			     " (SELECT COUNT(*) FROM user_session)", &st, &e) == 0);
+	CHECK(db_step(st, &e) == DB_ROW);
+	audits = db_col_int64(st, 0);
+	sessions = db_col_int64(st, 1);
+	db_finalize(st);
+	ucx = f.cx;
+	ucx.actor.system = 0;
+	CHECK(auth_check_password(&ucx, "signer.one", "wrong-password", &e) < 0 &&
+	      e.code == ERR_UNAUTHENTICATED);
+	CHECK(auth_check_password(&ucx, "nobody.here", "correct-horse-2", &e) < 0 &&
+	      e.code == ERR_UNAUTHENTICATED);
+	CHECK(auth_check_password(&ucx, "signer.one", "correct-horse-2", &e) == 0);
+	CHECK_STR(ucx.actor.login, "signer.one");
+	CHECK_STR(ucx.actor.role, "signer");
+	CHECK(ucx.actor.unit_id == f.p1);
+	CHECK(db_prepare(db, "SELECT (SELECT COUNT(*) FROM audit),"
+			     " (SELECT COUNT(*) FROM user_session),"
+			     " (SELECT COUNT(*) FROM login_attempt WHERE login = 'signer.one')",
+			 &st, &e) == 0);
+	CHECK(db_step(st, &e) == DB_ROW);
+	CHECK(db_col_int64(st, 0) == audits);
+	CHECK(db_col_int64(st, 1) == sessions);
+	CHECK(db_col_int64(st, 2) == 0); /* the success forgot the failure */
+	db_finalize(st);
+	for (int i = 0; i < AUTH_MAX_FAILURES; i++) {
+		CHECK(auth_check_password(&ucx, "signer.one", "wrong-password", &e) < 0);
+	}
+	CHECK(auth_check_password(&ucx, "signer.one", "correct-horse-2", &e) < 0 &&
+	      e.code == ERR_THROTTLED);
+}
+
 DB_TEST(audit_chain_detects_edits_deletes_inserts)
 {
 	struct fixture f;

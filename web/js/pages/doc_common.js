@@ -1,7 +1,7 @@
 // Documents (issue 4): what the document pages share — roles, status and mark badges, the
 // catalogues (types, issuers), file upload and download, user and document pickers, a document table.
 import { h, clear, debounce, uid } from '../dom.js';
-import { get, ApiError } from '../api.js';
+import { get, query, ApiError } from '../api.js';
 import { t, getLang } from '../i18n.js';
 import { session } from '../session.js';
 import { href } from '../router.js';
@@ -87,7 +87,7 @@ export function docTable(items, { testid = 'doc-table', extra, extraHead } = {})
 }
 
 // ---- catalogues ----
-const cache = { types: new Map(), issuers: null, users: undefined };
+const cache = { types: new Map(), issuers: null, users: undefined, signers: undefined };
 
 export async function loadTypes(org) {
   const k = org || '';
@@ -103,6 +103,17 @@ export async function loadIssuers(force) {
 }
 
 export function forgetCatalogues() { cache.types.clear(); cache.issuers = null; }
+
+// Users who may sign, in units the caller can see (GET /documents/signers: any role that reads).
+export async function loadSigners() {
+  if (cache.signers === undefined) {
+    cache.signers = get('/documents/signers', { limit: 500 }).then((r) => r.items || []).catch((e) => {
+      cache.signers = undefined;
+      throw e;
+    });
+  }
+  return cache.signers;
+}
 
 // Users an admin can list (GET /users); null when the caller may not list users.
 export async function loadUsers() {
@@ -149,13 +160,6 @@ export async function uploadFile(path, params, file) {
   return data;
 }
 
-export function base64ToBlob(b64, mime) {
-  const bin = atob(b64 || '');
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type: mime || 'application/octet-stream' });
-}
-
 export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name || 'file', hidden: true });
@@ -165,10 +169,19 @@ export function saveBlob(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-// {name, mime, content_base64} (register exports) or {version, content_base64} (files) → a download.
-export function saveBase64(r, fallbackName) {
-  const v = r.version || {};
-  saveBlob(base64ToBlob(r.content_base64, r.mime || v.mime), r.name || v.name || fallbackName);
+// GET a file reply (…/download: the bytes with Content-Type and Content-Disposition) and hand it to
+// the browser as a download named as the server says (fallbackName otherwise).
+export async function downloadFile(path, params, fallbackName) {
+  const res = await fetch(`/api/v1${path}${query(params)}`, {
+    credentials: 'same-origin', headers: { 'Accept-Language': getLang() },
+  }).catch((e) => { throw new ApiError(0, 'network', '', e.message); });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    const e = (data && data.error) || {};
+    throw new ApiError(res.status, e.code || `http_${res.status}`, e.field, e.message || res.statusText);
+  }
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  saveBlob(await res.blob(), m ? m[1] : fallbackName);
 }
 
 // A File → its bytes as base64 (no "data:" prefix), and whether they start like a PNG.
@@ -204,9 +217,10 @@ export function fmtSize(n) {
 
 // ---- pickers ----
 
-// Choose users (signers, a reviewer).  With GET /users (admins) a list filtered by role;
-// otherwise the user's numeric id is typed.  → {el, value() → [{user_id, title, name}] | id|null, set()}
-export function userChooser({ roles, multiple = false, titles = false, testid }) {
+// Choose users (signers, a reviewer).  signers: the list is GET /documents/signers (those who may
+// sign, for every writer); otherwise GET /users (admins) filtered by role, or the user's numeric id
+// is typed.  → {el, value() → [{user_id, title, name}] | id|null, set()}
+export function userChooser({ roles, multiple = false, titles = false, testid, signers: signerList = false }) {
   let users = null;
   let chosen = [];
   const listBox = h('ol', { class: 'signer-list', 'data-testid': testid ? `${testid}-list` : null });
@@ -253,16 +267,17 @@ export function userChooser({ roles, multiple = false, titles = false, testid })
   }
 
   let pendingSingle = null;
-  loadUsers().then((list) => {
+  (signerList ? loadSigners() : loadUsers()).then((list) => {
     if (list === null) {
       sel.hidden = true;
       idIn.hidden = false;
       hint.hidden = false;
       return;
     }
-    users = list.filter((u) => !u.disabled && (!roles || roles.includes(u.role)));
+    users = signerList ? list : list.filter((u) => !u.disabled && (!roles || roles.includes(u.role)));
     sel.append(h('option', { value: '' }, multiple ? t('route.choose_signer') : t('route.no_reviewer')),
-      ...users.map((u) => h('option', { value: String(u.id), 'data-login': u.login }, `${u.display_name || u.login} (${u.login}) · ${u.unit_code || ''}`)));
+      ...users.map((u) => h('option', { value: String(u.id), 'data-login': u.login },
+        `${u.display_name || u.login} (${u.login}) · ${u.unit_code || ''}${u.certificate === false ? ` · ${t('route.no_certificate')}` : ''}`)));
     if (!multiple && pendingSingle) sel.value = String(pendingSingle);
     draw();
   }).catch(() => { sel.hidden = true; idIn.hidden = false; hint.hidden = false; });

@@ -12,7 +12,7 @@ import { field, input, select, banner, FormErrors } from '../form.js';
 import { pageHeader, card, loading, empty, errorPanel, notify, badge, code, errorText } from '../ui.js';
 import {
   SECRECY, URGENCY, canWriteDocs, statusBadge, marks, typeName, typeCode, docLabel, docHref, issuerText,
-  unitText, personName, uploadFile, saveBase64, fmtSize, isPdf, userChooser, linkChooser, MAX_UPLOAD,
+  unitText, personName, uploadFile, downloadFile, fmtSize, isPdf, userChooser, linkChooser, MAX_UPLOAD,
 } from './doc_common.js';
 import { openSignDialog, verifyReport } from './sign_dialog.js';
 
@@ -252,8 +252,7 @@ export function render(main, ctx) {
     btn.addEventListener('click', async () => {
       btn.disabled = true;
       try {
-        const r = await get(`/documents/${d.id}/file`, { slot: v.slot, version: v.version });
-        saveBase64(r, v.name);
+        await downloadFile(`/documents/${d.id}/download`, { slot: v.slot, version: v.version }, v.name);
       } catch (e) {
         notify(errorText(e), 'error');
       } finally {
@@ -476,7 +475,7 @@ export function render(main, ctx) {
     modeSel.value = d.route?.mode || 'sequential';
     const reviewer = userChooser({ roles: ['manager', 'admin'], testid: 'edit-reviewer' });
     reviewer.set(d.route?.reviewer ? d.route.reviewer.user_id : null);
-    const signers = userChooser({ roles: ['signer', 'admin'], multiple: true, titles: true, testid: 'edit-signers' });
+    const signers = userChooser({ signers: true, multiple: true, titles: true, testid: 'edit-signers' });
     signers.set(d.route?.signers || []);
     rerrors.alias('reviewer_id', 'reviewer');
     rerrors.alias('mode', 'signers');

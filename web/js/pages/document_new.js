@@ -74,7 +74,7 @@ function drawOutgoing(main, ctx, issuers) {
   const modeSeq = h('input', { type: 'radio', name: 'route-mode', value: 'sequential', checked: true, 'data-testid': 'route-sequential' });
   const modePar = h('input', { type: 'radio', name: 'route-mode', value: 'parallel', 'data-testid': 'route-parallel' });
   const reviewer = userChooser({ roles: ['manager', 'admin'], testid: 'doc-reviewer' });
-  const signers = userChooser({ roles: ['signer', 'admin'], multiple: true, titles: true, testid: 'doc-signers' });
+  const signers = userChooser({ signers: true, multiple: true, titles: true, testid: 'doc-signers' });
   const recipients = unitPicker({ multiple: true, testid: 'doc-recipients', placeholder: t('doc.recipients_ph') });
   const links = linkChooser({ testid: 'doc-links' });
   const { file, el: fileEl } = fileField(errors);

@@ -10,7 +10,7 @@ import { unitPicker } from '../unitpicker.js';
 import { pager } from '../pager.js';
 import { field, select, input, banner, FormErrors } from '../form.js';
 import { pageHeader, loading, empty, errorPanel, notify } from '../ui.js';
-import { STATUSES, canWriteDocs, docTable, loadTypes, saveBase64 } from './doc_common.js';
+import { STATUSES, canWriteDocs, docTable, loadTypes, downloadFile } from './doc_common.js';
 
 const LIMIT = 50;
 
@@ -106,8 +106,7 @@ export function render(main, ctx) {
     btn.textContent = t('common.working');
     errors.clear();
     try {
-      const r = await get('/documents/register', { unit: exportUnit().id, kind: exportKind(), year: exportYear(), format });
-      saveBase64(r, `register.${format}`);
+      await downloadFile('/documents/register/download', { unit: exportUnit().id, kind: exportKind(), year: exportYear(), format }, `register.${format}`);
       notify(t('reg.exported'));
     } catch (e) {
       errors.show(e);

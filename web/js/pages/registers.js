@@ -9,7 +9,7 @@ import { today, isDate, fmtDate } from '../format.js';
 import { unitPicker } from '../unitpicker.js';
 import { field, input, select, banner, FormErrors } from '../form.js';
 import { pageHeader, loading, empty, errorPanel, notify, code } from '../ui.js';
-import { canWriteDocs, loadIssuers, loadTypes, typeOptionLabel, orgName, saveBase64, docHref } from './doc_common.js';
+import { canWriteDocs, loadIssuers, loadTypes, typeOptionLabel, orgName, downloadFile, docHref } from './doc_common.js';
 
 const COLUMNS = {
   out: ['number', 'symbol', 'date', 'type', 'subject', 'signers', 'recipients', 'secrecy', 'urgency', 'status'],
@@ -92,8 +92,7 @@ export function render(main, ctx) {
     btn.disabled = true;
     btn.textContent = t('common.working');
     try {
-      const r = await get('/documents/register', { unit: f.unit, kind: f.kind, year: f.year, format });
-      saveBase64(r, `register-${f.kind}-${f.year}.${format}`);
+      await downloadFile('/documents/register/download', { unit: f.unit, kind: f.kind, year: f.year, format }, `register-${f.kind}-${f.year}.${format}`);
       notify(t('reg.exported'));
     } catch (e) {
       errors.show(e);
