@@ -6,7 +6,7 @@ pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql
       libmicrohttpd-dev libjansson-dev libsodium-dev libutf8proc-dev libssl-dev
       libcurl4-openssl-dev libzip-dev libexpat1-dev libxlsxwriter-dev
       libqpdf-dev qpdf libpoppler-glib-dev poppler-utils libcairo2-dev libpango1.0-dev
-      fonts-noto-core libqrencode-dev libnss3-tools
+      fonts-noto-core libqrencode-dev libnss3-tools zbar-tools
       chromium nodejs npm curl ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do

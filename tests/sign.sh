@@ -6,12 +6,15 @@
 #   qpdf --check on the structure, and `cadre verify`.
 # PDFs are made at test time: cairo (classic xref table), qpdf object
 # streams (xref stream), an image-only "scan", LibreOffice when installed,
-# an encrypted one, a broken xref, a truncated file, a non-PDF.
+# an encrypted one, a broken xref, a truncated file, a non-PDF.  Then the
+# workflow through `cadre serve`: an uploaded PDF stamped with the QR code of
+# its public page, signed by two users and issued (zbarimg decodes the code).
 # Prints "ok NAME" / "FAIL NAME" (with details) per check, "skip NAME" for
 # optional tools that are missing (not counted), and last
 # "N passed, N failed".  Exit status 0 only when nothing failed.
-# Needs: pdfsig (poppler-utils), qpdf, openssl, certutil (libnss3-tools),
-# perl, a C compiler with cairo (libcairo2-dev), pdftoppm.
+# Needs: pdfsig, pdftoppm, pdftotext (poppler-utils), qpdf, openssl,
+# certutil (libnss3-tools), zbarimg (zbar-tools), curl, perl, a C compiler
+# with cairo (libcairo2-dev).
 set -uo pipefail
 
 if [ $# -ne 2 ]; then
@@ -69,7 +72,7 @@ finish() {
 }
 
 # ---- tools ----
-for t in pdfsig qpdf openssl certutil perl pdftoppm cc pkg-config; do
+for t in pdfsig qpdf openssl certutil perl pdftoppm pdftotext zbarimg curl cc pkg-config; do
 	if command -v "$t" >/dev/null; then ok "tool $t"; else fail "tool $t" "install it (scripts/deps.sh)"; fi
 done
 [ "$failed" -eq 0 ] || finish
@@ -427,6 +430,99 @@ check "cadre verify --db s3.pdf (three signatures, two CAs)" "$cadre" verify s3.
 pdfsig -nocert s3.pdf >"$log" 2>&1
 [ "$(grep -c 'Signature is Valid' "$log")" -eq 3 ] && ok "pdfsig -nocert: s3.pdf three valid signatures" ||
 	fail "pdfsig -nocert: s3.pdf three valid signatures"
+
+# ---- the workflow: an uploaded PDF stamped with its QR code, two signers, issued ----
+# doc.pdf (cairo, not cadre) goes draft → review → approved (stamped with the
+# QR code and short link of its public page) → signed by an.nguyen then
+# binh.tran through the API → issued; the issued file must show the link on
+# page 1 (pdftotext), its QR code must decode to it (zbarimg on pdftoppm's
+# rendering), both signatures must be valid with the last covering the whole
+# file, and the public page and the public check must know it.
+export CADRE_PUBLIC_URL=https://xacminh.example.vn/
+base=https://xacminh.example.vn
+check "doc issuer VN" "$cadre" doc issuer --db "$db" --unit VN --org state --symbol UBND
+check "doc add: a cairo PDF, signers an.nguyen then binh.tran" "$cadre" doc add --db "$db" --type QĐ \
+	--subject "Quyết định ký số hai người" --issuer VN --signer an.nguyen --signer binh.tran --pdf doc.pdf
+wid=$(sed -n 's/^document \([0-9]*\) created$/\1/p' "$log")
+check "doc submit" "$cadre" doc submit --db "$db" "$wid"
+check "doc review --approve (stamps the PDF)" "$cadre" doc review --db "$db" "$wid" --approve
+check "doc show: the main file is version 2 after approval" sh -c "'$cadre' doc show --db '$db' '$wid' | grep -q 'file main v2 '"
+port=""
+for _ in $(seq 1 50); do
+	p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+"$cadre" serve --db "$db" --listen "127.0.0.1:$port" </dev/null >server.log 2>&1 &
+spid=$!
+url=http://127.0.0.1:$port/api/v1
+up=1
+for _ in $(seq 1 300); do
+	curl -sf -o /dev/null --max-time 2 "$url/health" && up=0 && break
+	kill -0 "$spid" 2>/dev/null || break
+	sleep 0.1
+done
+if [ "$up" -eq 0 ]; then ok "cadre serve (for the sign step)"; else fail "cadre serve (for the sign step)" "$(tail -n 5 server.log)"; fi
+tok_an=$("$cadre" user token --db "$db" --login an.nguyen 2>/dev/null </dev/null | tail -n 1)
+tok_binh=$("$cadre" user token --db "$db" --login binh.tran 2>/dev/null </dev/null | tail -n 1)
+# api TOKEN PATH [curl flags…] — the body on stdout.
+api() {
+	local t=$1 path=$2
+	shift 2
+	curl -s --max-time 120 ${t:+-H "Authorization: Bearer $t"} "$@" "$url$path"
+}
+api "$tok_an" "/documents/$wid/sign" -X POST -H 'Content-Type: application/json' \
+	-d '{"reason":"Ký ban hành"}' >"$log" 2>&1
+grep -q '"status":"signing"' "$log" && ok "POST /documents/{id}/sign as an.nguyen" || fail "POST /documents/{id}/sign as an.nguyen"
+api "$tok_binh" "/documents/$wid/sign" -X POST -H 'Content-Type: application/json' -d '{}' >"$log" 2>&1
+grep -q '"status":"signed"' "$log" && ok "POST /documents/{id}/sign as binh.tran" || fail "POST /documents/{id}/sign as binh.tran"
+check "doc issue" "$cadre" doc issue --db "$db" "$wid"
+api "$tok_an" "/documents/$wid/file?slot=main" |
+	perl -MJSON::PP -MMIME::Base64 -0777 -ne 'print decode_base64(decode_json($_)->{content_base64})' >issued.pdf 2>"$log"
+api "$tok_an" "/documents/$wid/versions" >"$log"
+origins=$(perl -MJSON::PP -0777 -ne 'print join(" ", map { $_->{origin} } @{decode_json($_)})' "$log" 2>/dev/null)
+[ "$origins" = "upload stamped signed signed" ] && ok "versions: upload, stamped, signed, signed (stamped once)" ||
+	fail "versions: upload, stamped, signed, signed (stamped once)" "got: $origins"
+link=$(pdftotext -f 1 -l 1 issued.pdf - 2>/dev/null | grep -o "$base/verify/[0-9]*" | head -n 1)
+code=${link##*/}
+[ "${#code}" -eq 15 ] && ok "pdftotext: page 1 of the issued PDF shows the link $link" ||
+	fail "pdftotext: page 1 of the issued PDF shows the link" "$(pdftotext -f 1 -l 1 issued.pdf - 2>&1 | tail -n 3)"
+if pdftotext -f 2 -l 2 issued.pdf - 2>/dev/null | grep -q 'verify/'; then
+	fail "pdftotext: page 2 has no stamp"
+else
+	ok "pdftotext: page 2 has no stamp"
+fi
+pdftoppm -r 150 -f 1 -l 1 -png issued.pdf qr >/dev/null 2>&1
+qr=$(zbarimg -q --raw qr-1.png 2>/dev/null)
+[ -n "$link" ] && [ "$qr" = "$link" ] && ok "zbarimg: the QR code on page 1 decodes to the link" ||
+	fail "zbarimg: the QR code on page 1 decodes to the link" "decoded: '$qr', printed: '$link'"
+[ "$(grep -a -c 'CadreStamp1 Do' issued.pdf)" -eq 1 ] && ! grep -a -q 'CadreStamp2' issued.pdf &&
+	ok "issued.pdf carries one stamp" || fail "issued.pdf carries one stamp"
+pdfsig_ok "pdfsig: issued.pdf both signatures valid, the last total" issued.pdf 2
+openssl_ok "openssl cms -verify: issued.pdf signature 1" issued.pdf 1
+openssl_ok "openssl cms -verify: issued.pdf signature 2" issued.pdf 2
+check "qpdf --check issued.pdf" qpdf --check issued.pdf
+check "cadre verify --db issued.pdf" "$cadre" verify issued.pdf --db "$db"
+sha=$(sha256sum issued.pdf | cut -d' ' -f1)
+api "" "/public/documents/$code" >"$log"
+if perl -Mutf8 -MJSON::PP -e 'my ($c, $s, $f) = @ARGV; open(my $h, "<:raw", $f) or exit 1; local $/;
+	my $j = decode_json(<$h>); exit !($j->{code} eq $c && $j->{sha256} eq $s &&
+	$j->{symbol} eq "01/QĐ-UBND" && @{$j->{signers}} == 2)' "$code" "$sha" "$log" 2>/dev/null; then
+	ok "GET /public/documents/{code}: the code, symbol, two signers, the issued file's hash"
+else
+	fail "GET /public/documents/{code}: the code, symbol, two signers, the issued file's hash"
+fi
+api "" /public/verify -X POST --data-binary @issued.pdf >"$log"
+grep -q '"known":true' "$log" && grep -q "\"code\":\"$code\"" "$log" &&
+	ok "POST /public/verify: the issued file is known, with its code" ||
+	fail "POST /public/verify: the issued file is known, with its code"
+api "" /public/verify -X POST --data-binary @doc.pdf >"$log"
+grep -q '"known":false' "$log" && ok "POST /public/verify: the upload before stamping is not the issued document" ||
+	fail "POST /public/verify: the upload before stamping is not the issued document"
+kill -TERM "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+src=$?
+[ "$src" -eq 0 ] && ok "cadre serve exits 0 on SIGTERM" || fail "cadre serve exits 0 on SIGTERM" "exit $src" "$(tail -n 5 server.log)"
+unset CADRE_PUBLIC_URL
 
 # ---- revocation ----
 check "ca revoke binh.tran" "$cadre" ca revoke --db "$db" --login binh.tran --reason keyCompromise

@@ -1,7 +1,8 @@
 /*
  * doc_flow.c — the steps of an outgoing document (doc_flow.h): its route
  * (reviewer, signers, order), submission, review, signing through
- * sign_pdf() on the current main PDF, numbering and issuing (once), and
+ * sign_pdf() on the current main PDF (stamped first with the QR code of
+ * its public page: doc_stamp.h), numbering and issuing (once), and
  * distribution.  Each step locks the document row, checks the state it
  * starts from, and records history and audit in the same transaction.
  * Must never produce or alter a signature itself (src/sign does) and never
@@ -20,6 +21,7 @@
 #include "domain/doc_file.h"
 #include "domain/doc_internal.h"
 #include "domain/doc_search.h"
+#include "domain/doc_stamp.h"
 #include "domain/org.h"
 #include "sign/sign.h"
 
@@ -229,6 +231,11 @@ static int review_step(struct cx *cx, struct doc_row *d, void *arg,
 	    !cx->actor.system) {
 		rc = err_set(e, ERR_FORBIDDEN, "", "another user reviews this document");
 	}
+	/* Approved: the main PDF is final; it gets its verification stamp
+	 * now, so that every signer signs the stamped file. */
+	if (rc == 0 && a->approve) {
+		rc = doc_stamp_main(cx, d, DOC_STAMP_TRY, NULL, e);
+	}
 	if (rc || (rc = set_status(cx, d->id, a->approve ? DOC_ST_APPROVED
 							   : DOC_ST_RETURNED, e))) {
 		return rc;
@@ -350,7 +357,7 @@ static int sign_step(struct cx *cx, struct doc_row *d, void *arg,
 	size_t n = 0, out_n = 0;
 	json_t *meta = NULL;
 	int64_t vid = 0, left = 0;
-	int rc;
+	int rc, stamped = 0;
 	if ((rc = want_status(d, DOC_ST_APPROVED, DOC_ST_SIGNING, "signed", e)) ||
 	    (rc = sign_turn(cx, d, title, e)) ||
 	    (rc = doc_file_load(cx, d->id, DOC_SLOT_MAIN, 0, &pdf, &n, &meta, e))) {
@@ -361,6 +368,16 @@ static int sign_step(struct cx *cx, struct doc_row *d, void *arg,
 		rc = err_set(e, ERR_INVALID, "file",
 			     "the PDF is encrypted: a signature on it could not be "
 			     "verified by every reader; upload it unencrypted");
+	}
+	/* The first signature: the stamp must be there (a document approved
+	 * before stamping existed, or one the approval could not stamp). */
+	if (rc == 0 && strcmp(d->status, DOC_ST_APPROVED) == 0 &&
+	    (rc = doc_stamp_main(cx, d, DOC_STAMP_MUST, &stamped, e)) == 0 && stamped) {
+		free(pdf);
+		json_decref(meta);
+		pdf = NULL;
+		meta = NULL;
+		rc = doc_file_load(cx, d->id, DOC_SLOT_MAIN, 0, &pdf, &n, &meta, e);
 	}
 	if (rc == 0) {
 		struct err ig = ERR_INIT;
@@ -514,6 +531,11 @@ static int issue_step(struct cx *cx, struct doc_row *d, void *arg,
 			       "a document that is %s cannot be issued: it is numbered "
 			       "and issued after every signer of its route has signed",
 			       d->status);
+	}
+	/* Signed on paper: stamped now if the approval could not. */
+	if (strcmp(d->status, DOC_ST_APPROVED) == 0 &&
+	    (rc = doc_stamp_main(cx, d, DOC_STAMP_TRY, NULL, e))) {
+		return rc;
 	}
 	if ((rc = doc_issuer_load(cx, d->issuer_id, "issuer_id", &is, e)) ||
 	    (rc = doc_type_load(cx, d->type_id, &t, e)) ||

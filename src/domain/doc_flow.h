@@ -30,7 +30,10 @@ int doc_route_get(struct cx *cx, int64_t id, json_t **out, struct err *e);
 /* draft/returned → review.  Needs a main PDF. */
 int doc_submit(struct cx *cx, int64_t id, const char *note, struct err *e);
 /* review → approved (approve) or returned (with a comment, required).
- * By the reviewer, or when none is named a manager or admin in scope. */
+ * By the reviewer, or when none is named a manager or admin in scope.
+ * Approving stamps the main PDF with the QR code of its public page
+ * (doc_stamp.h: DOC_STAMP_TRY): ERR_INVALID "file" when it carries
+ * another document's QR code. */
 int doc_review(struct cx *cx, int64_t id, int approve, const char *comment,
 	       struct err *e);
 
@@ -44,7 +47,9 @@ struct doc_sign_opts {
 };
 /* The actor signs the current main PDF (approved or signing; their turn in
  * a sequential route): sign_pdf() makes the signed file, stored as a new
- * version; when every signer has signed the document is "signed".
+ * version; when every signer has signed the document is "signed".  The
+ * first signature stamps the PDF first if the approval did not
+ * (DOC_STAMP_MUST).
  * Refused: not a signer of this route (403), not the signer role (403),
  * already signed (409), not their turn (409), encrypted PDF (422). */
 int doc_sign(struct cx *cx, int64_t id, const struct doc_sign_opts *o,
@@ -53,7 +58,9 @@ int doc_sign(struct cx *cx, int64_t id, const struct doc_sign_opts *o,
 /* Number and issue a signed document (or an approved one whose route has
  * no signers: signed on paper) dated `date` (NULL = today).  The number is
  * taken from the series in the same transaction; issuing twice is refused
- * (409) and a document is numbered only once.  With distribute, the
+ * (409) and a document is numbered only once.  An approved document is
+ * stamped first if the approval did not (DOC_STAMP_TRY); the final main
+ * PDF is published (doc_public_publish) under the code reserved then.  With distribute, the
  * recipients are sent the document at once. */
 int doc_issue(struct cx *cx, int64_t id, const char *date, int distribute,
 	      struct err *e);

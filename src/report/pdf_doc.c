@@ -538,6 +538,13 @@ int pdf_doc_render(const struct pdf_doc *d, unsigned char **out, size_t *n,
 				       d->issuer);
 	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR,
 				       "cadre");
+	if (pd_set(d->qr)) {
+		/* The mark sign/stamp.c looks for: this file carries its QR
+		 * code.  (cairo 1.16 writes no custom entries: /Keywords.) */
+		char kw[QR_TEXT_MAX + 16];
+		snprintf(kw, sizeof kw, "CadreVerify=%s", d->qr);
+		cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_KEYWORDS, kw);
+	}
 	p.cr = cairo_create(p.surface);
 	p.ctx = pango_font_map_create_context(pd_font_map);
 	fo = cairo_font_options_create();

@@ -23,7 +23,9 @@
  *     room for the signature and seal; the name in bold) beside the
  *     recipients on the left ("Nơi nhận:" and one "- …" line each);
  *   the QR code (when qr is given) in the bottom-left corner of the first
- *     page, inside the margin, with the link printed beside it.
+ *     page, inside the margin, with the link printed beside it; the
+ *     information dictionary's /Keywords then hold "CadreVerify=<link>",
+ *     the mark that keeps the workflow from stamping the file (sign.h).
  * Fonts: Noto Serif (text), Noto Sans (the QR caption), found through
  * fontconfig and embedded as subsets by cairo, so Vietnamese diacritics
  * render and extract exactly.  Thread-safe (one pango font map per

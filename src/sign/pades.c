@@ -83,24 +83,6 @@ static int signer_load(struct cx *cx, int64_t user_id, struct signer *s,
 	return rc;
 }
 
-/* A document certified with "no changes allowed" (DocMDP P=1)? */
-static int docmdp_locked(struct pdf *p)
-{
-	qpdf_oh sig = qpdf_oh_get_key(p->q, qpdf_oh_get_key(p->q, p->root, "/Perms"),
-				      "/DocMDP");
-	qpdf_oh refs = qpdf_oh_get_key(p->q, sig, "/Reference");
-	int n = qpdf_oh_is_array(p->q, refs) ? qpdf_oh_get_array_n_items(p->q, refs) : 0;
-	for (int i = 0; i < n; i++) {
-		qpdf_oh params = qpdf_oh_get_key(
-			p->q, qpdf_oh_get_array_item(p->q, refs, i), "/TransformParams");
-		qpdf_oh pv = qpdf_oh_get_key(p->q, params, "/P");
-		if (qpdf_oh_is_integer(p->q, pv) && qpdf_oh_get_int_value(p->q, pv) == 1) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* Is annotation/field a a signature field (itself or through /Parent)? */
 static int is_sig_field(qpdf_data q, qpdf_oh a)
 {
@@ -124,7 +106,6 @@ static void place(struct pdf *p, const struct pdf_page *pg,
 	double bw = pg->box[2] - pg->box[0], bh = pg->box[3] - pg->box[1];
 	int swap = pg->rotate == 90 || pg->rotate == 270;
 	double dw = swap ? bh : bw, dh = swap ? bw : bh, xd, yd;
-	double xs[2], ys[2];
 	if (ap && (ap->w > 0 && ap->h > 0)) {
 		xd = ap->x;
 		yd = ap->y;
@@ -144,33 +125,7 @@ static void place(struct pdf *p, const struct pdf_page *pg,
 		yd = MARGIN + ((k / cols) % rows) * (h + GAP);
 		xd = xd < 0 ? 0 : xd;
 	}
-	/* Display (xd, yd) → user space, for the two opposite corners. */
-	for (int c = 0; c < 2; c++) {
-		double x = xd + c * w, y = yd + c * h, ux, uy;
-		switch (pg->rotate) {
-		case 90:
-			ux = bw - y;
-			uy = x;
-			break;
-		case 180:
-			ux = bw - x;
-			uy = bh - y;
-			break;
-		case 270:
-			ux = y;
-			uy = bh - x;
-			break;
-		default:
-			ux = x;
-			uy = y;
-		}
-		xs[c] = pg->box[0] + ux;
-		ys[c] = pg->box[1] + uy;
-	}
-	rect[0] = xs[0] < xs[1] ? xs[0] : xs[1];
-	rect[2] = xs[0] < xs[1] ? xs[1] : xs[0];
-	rect[1] = ys[0] < ys[1] ? ys[0] : ys[1];
-	rect[3] = ys[0] < ys[1] ? ys[1] : ys[0];
+	pdf_page_rect(pg, xd, yd, w, h, rect);
 }
 
 /* "SignatureN" not yet used by a top-level field. */
@@ -476,7 +431,7 @@ int sign_pdf(struct cx *cx, int64_t user_id, const unsigned char *pdf,
 	    (rc = pdf_page_get(&p, ap ? ap->page : 0, &pg, e))) {
 		goto done;
 	}
-	if (docmdp_locked(&p)) {
+	if (pdf_docmdp_locked(&p)) {
 		rc = err_set(e, ERR_INVALID, "file", "the document is certified "
 			     "with no changes allowed: it cannot be signed");
 		goto done;

@@ -165,8 +165,7 @@ void pdf_close(struct pdf *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* A page attribute, inherited through /Parent when absent. */
-static qpdf_oh inherited(qpdf_data q, qpdf_oh page, const char *key)
+qpdf_oh pdf_inherited(qpdf_data q, qpdf_oh page, const char *key)
 {
 	qpdf_oh cur = page;
 	for (int d = 0; d < MAX_DEPTH; d++) {
@@ -223,13 +222,13 @@ int pdf_page_get(struct pdf *p, int page, struct pdf_page *pg, struct err *e)
 	}
 	pg->id = qpdf_oh_get_object_id(p->q, pg->oh);
 	pg->gen = qpdf_oh_get_generation(p->q, pg->oh);
-	if (read_box(p->q, inherited(p->q, pg->oh, "/CropBox"), pg->box) &&
-	    read_box(p->q, inherited(p->q, pg->oh, "/MediaBox"), pg->box)) {
+	if (read_box(p->q, pdf_inherited(p->q, pg->oh, "/CropBox"), pg->box) &&
+	    read_box(p->q, pdf_inherited(p->q, pg->oh, "/MediaBox"), pg->box)) {
 		pg->box[0] = pg->box[1] = 0;
 		pg->box[2] = 595.276; /* A4 */
 		pg->box[3] = 841.89;
 	}
-	r = inherited(p->q, pg->oh, "/Rotate");
+	r = pdf_inherited(p->q, pg->oh, "/Rotate");
 	pg->rotate = qpdf_oh_is_integer(p->q, r)
 			     ? (int)(((qpdf_oh_get_int_value(p->q, r) % 360) + 360) % 360)
 			     : 0;
@@ -237,6 +236,57 @@ int pdf_page_get(struct pdf *p, int page, struct pdf_page *pg, struct err *e)
 		pg->rotate = 0;
 	}
 	return pdf_check(p, e);
+}
+
+void pdf_page_rect(const struct pdf_page *pg, double xd, double yd, double w,
+		   double h, double rect[4])
+{
+	double bw = pg->box[2] - pg->box[0], bh = pg->box[3] - pg->box[1];
+	double xs[2], ys[2];
+	/* Display (xd, yd) → user space, for the two opposite corners. */
+	for (int c = 0; c < 2; c++) {
+		double x = xd + c * w, y = yd + c * h, ux, uy;
+		switch (pg->rotate) {
+		case 90:
+			ux = bw - y;
+			uy = x;
+			break;
+		case 180:
+			ux = bw - x;
+			uy = bh - y;
+			break;
+		case 270:
+			ux = y;
+			uy = bh - x;
+			break;
+		default:
+			ux = x;
+			uy = y;
+		}
+		xs[c] = pg->box[0] + ux;
+		ys[c] = pg->box[1] + uy;
+	}
+	rect[0] = xs[0] < xs[1] ? xs[0] : xs[1];
+	rect[2] = xs[0] < xs[1] ? xs[1] : xs[0];
+	rect[1] = ys[0] < ys[1] ? ys[0] : ys[1];
+	rect[3] = ys[0] < ys[1] ? ys[1] : ys[0];
+}
+
+int pdf_docmdp_locked(struct pdf *p)
+{
+	qpdf_oh sig = qpdf_oh_get_key(p->q, qpdf_oh_get_key(p->q, p->root, "/Perms"),
+				      "/DocMDP");
+	qpdf_oh refs = qpdf_oh_get_key(p->q, sig, "/Reference");
+	int n = qpdf_oh_is_array(p->q, refs) ? qpdf_oh_get_array_n_items(p->q, refs) : 0;
+	for (int i = 0; i < n; i++) {
+		qpdf_oh params = qpdf_oh_get_key(
+			p->q, qpdf_oh_get_array_item(p->q, refs, i), "/TransformParams");
+		qpdf_oh pv = qpdf_oh_get_key(p->q, params, "/P");
+		if (qpdf_oh_is_integer(p->q, pv) && qpdf_oh_get_int_value(p->q, pv) == 1) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* ---- syntax ---- */
@@ -552,7 +602,9 @@ static int trailer_keys(struct buf *b, struct pdf_update *u, struct pdf *p)
 	qpdf_oh info = qpdf_oh_get_key(p->q, p->trailer, "/Info");
 	qpdf_oh id = qpdf_oh_get_key(p->q, p->trailer, "/ID");
 	buf_printf(b, " /Size %d /Root %d %d R", u->next_id, p->root_id, p->root_gen);
-	if (qpdf_oh_is_indirect(p->q, info)) {
+	if (u->info_id > 0) {
+		buf_printf(b, " /Info %d 0 R", u->info_id);
+	} else if (qpdf_oh_is_indirect(p->q, info)) {
 		buf_puts(b, " /Info ");
 		pdf_put_value(b, p->q, info, 1);
 	}

@@ -80,6 +80,48 @@ int sign_verify_pdf(struct db *db, const char *ca_pem,
 		    const unsigned char *pdf, size_t n, json_t **report,
 		    struct err *e);
 
+/* --- The verification stamp (stamp.c) ---
+ *
+ * Before the first signature, the document workflow stamps the main PDF
+ * with the QR code and short link of its public verification page, so
+ * that every signature covers the stamp.  The drawing is made by the
+ * caller (report/pdf_stamp.h); this module places it and marks the file.
+ * The mark is the entry /CadreVerify (the link, a text string) of the
+ * document information dictionary, or the word "CadreVerify=<link>" in
+ * its /Keywords, which the template renderer (report/pdf_doc.c) writes
+ * with its own QR code: a file that carries either is not stamped again. */
+
+#define SIGN_STAMP_KEY "CadreVerify"
+
+struct sign_stamp {
+	const unsigned char *look_pdf; /* a one-page PDF of w × h points */
+	size_t look_n;
+	double w, h;
+	const char *mark; /* the link, recorded as /CadreVerify (UTF-8) */
+};
+
+/* Stamp pdf[0..n): *out (malloc'd, caller frees) is the original bytes
+ * unchanged, then an incremental update (its xref of the original's kind)
+ * in which page 1 draws the stamp as a Form XObject in the bottom-left
+ * corner of the page as displayed (10 pt from the left and the bottom
+ * edges; scaled down on a page too narrow for it), its content streams
+ * wrapped in q … Q so that the original's graphics state cannot move it,
+ * and the information dictionary carries the mark.  ERR_INVALID "file"
+ * as sign_pdf for a file that cannot be signed (not a PDF, broken,
+ * encrypted, certified with no changes allowed); ERR_TOO_LARGE over
+ * SIGN_PDF_MAX.  Writes no audit entry: the caller records the new
+ * version. */
+int sign_stamp_pdf(const unsigned char *pdf, size_t n,
+		   const struct sign_stamp *st, unsigned char **out,
+		   size_t *out_n, struct err *e);
+
+/* The mark of pdf[0..n) (the link) into out[cap] (truncated to fit; ""
+ * when none):
+ * 1 when the file has one, 0 when not, <0 (ERR_INVALID "file" as
+ * sign_stamp_pdf) when the file cannot be read. */
+int sign_stamp_mark(const unsigned char *pdf, size_t n, char *out,
+		    size_t cap, struct err *e);
+
 /* --- Certificate authority and signer certificates (ca.c, ca_import.c) ---
  *
  * Keys: ECDSA P-256 by default ("ecdsa-p256"; "rsa-3072" on request): the

@@ -2,7 +2,7 @@
  * sign_internal.h — what the files of src/sign share and nobody else may
  * use: the key store (keystore.c), certificate helpers (certs.c), the PDF
  * reader and incremental-update writer (pdf.c), the appearance renderer
- * (appearance.c).  Everything here is an implementation detail of sign.h.
+ * (appearance.c); stamp.c uses the same writer.  Everything here is an implementation detail of sign.h.
  */
 #ifndef CADRE_SIGN_INTERNAL_H
 #define CADRE_SIGN_INTERNAL_H
@@ -133,6 +133,17 @@ int pdf_open(struct pdf *p, const unsigned char *b, size_t n, struct err *e);
 void pdf_close(struct pdf *p);
 /* Page `page` (1-based; 0 = last). */
 int pdf_page_get(struct pdf *p, int page, struct pdf_page *pg, struct err *e);
+/* A page attribute (/Resources, /MediaBox…), inherited through /Parent
+ * when the page has none (a null handle when no ancestor has it). */
+qpdf_oh pdf_inherited(qpdf_data q, qpdf_oh page, const char *key);
+/* The box of w × h points at (xd, yd) from the bottom-left corner of the
+ * page as displayed (its /Rotate applied), in the page's user space:
+ * rect = llx lly urx ury. */
+void pdf_page_rect(const struct pdf_page *pg, double xd, double yd, double w,
+		   double h, double rect[4]);
+/* 1 when the document is certified with "no changes allowed" (DocMDP
+ * P=1): nothing may be added to it. */
+int pdf_docmdp_locked(struct pdf *p);
 /* A qpdf error pending on p?  Fills e (ERR_INVALID "file") and returns <0. */
 int pdf_check(struct pdf *p, struct err *e);
 
@@ -153,6 +164,7 @@ struct pdf_update {
 	int nx, capx;
 	int failed;
 	qpdf_data orig; /* the original, to never reuse one of its numbers */
+	int info_id;	/* > 0: the trailer's /Info is this new object */
 };
 
 /* Start: copy the original and an end-of-line if it lacks one. */

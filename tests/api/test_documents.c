@@ -338,10 +338,12 @@ TEST(documents_workflow_paper_route)
 	CHECK(jpi(r.json, "total") == 1); /* its own incoming copy */
 	CHECK_STR(jps(r.json, "items.0.direction"), "in");
 	resp_release(&r);
-	/* Versions and verification of an unsigned PDF. */
+	/* Versions (the upload, stamped at approval with the QR code of its
+	 * public page) and verification of an unsigned PDF. */
 	r = api_get(&f.clerk, "/documents/%lld/versions", id);
 	CHECK_STATUS(r, 200);
-	CHECK(jpn(r.json, "") == 1);
+	CHECK(jpn(r.json, "") == 2);
+	CHECK_STR(jps(r.json, "1.origin"), "stamped");
 	resp_release(&r);
 	r = api_get(&f.clerk, "/documents/%lld/verify", id);
 	CHECK_STATUS(r, 200);

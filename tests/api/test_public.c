@@ -11,6 +11,7 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +76,30 @@ static long long pub_unit(void)
 	return unit;
 }
 
+/* The latest main file of document id as the admin (malloc'd), or NULL. */
+static char *pub_file(long long id, size_t *n)
+{
+	struct resp r = api_get(&api.admin, "/documents/%lld/file?slot=main", id);
+	const char *b64 = jps(r.json, "content_base64");
+	size_t len = b64 ? strlen(b64) : 0;
+	char *out = len ? malloc(len) : NULL;
+	*n = 0;
+	CHECK_STATUS(r, 200);
+	if (out && sodium_base642bin((unsigned char *)out, len, b64, len, NULL, n, NULL,
+				     sodium_base64_VARIANT_ORIGINAL) != 0) {
+		free(out);
+		out = NULL;
+		*n = 0;
+	}
+	CHECK(out != NULL);
+	resp_release(&r);
+	return out;
+}
+
 /* Issue a document on paper as the admin (draft, its PDF, submit,
- * approve, issue); *pdf (malloc'd) receives the issued file, *symbol its
- * symbol.  Returns the document id or -1. */
+ * approve — which stamps the PDF with its QR code —, issue); *pdf
+ * (malloc'd) receives the issued file, *symbol its symbol.  Returns the
+ * document id or -1. */
 static long long pub_issue(const char *subject, const char *secrecy, char **pdf,
 			   size_t *n, char symbol[64])
 {
@@ -114,6 +136,9 @@ static long long pub_issue(const char *subject, const char *secrecy, char **pdf,
 	CHECK_STR(jps(r.json, "status"), "issued");
 	snprintf(symbol, 64, "%s", jps(r.json, "symbol") ? jps(r.json, "symbol") : "");
 	resp_release(&r);
+	/* The issued file is the stamped one, no longer the upload. */
+	free(*pdf);
+	*pdf = pub_file(id, n);
 	return id;
 }
 
@@ -185,6 +210,14 @@ TEST(public_view_and_verify)
 	CHECK(json_is_false(jp(r.json, "withheld")));
 	CHECK(jpn(r.json, "signers") == 0);
 	CHECK(strstr(jps(r.json, "link") ? jps(r.json, "link") : "", code) != NULL);
+	resp_release(&r);
+	/* The issued file carries that link (stamped at approval), and the
+	 * document's page shows the same public block. */
+	snprintf(path, sizeof path, "/verify/%s", code);
+	CHECK(memmem(pdf, n, "/CadreVerify", 12) != NULL && memmem(pdf, n, path, strlen(path)) != NULL);
+	r = api_get(&api.admin, "/documents/%lld", id);
+	CHECK_STR(jps(r.json, "public.code"), code);
+	CHECK(json_is_true(jp(r.json, "public.published")));
 	resp_release(&r);
 	/* One more byte: not the issued document. */
 	other = malloc(n + 2);

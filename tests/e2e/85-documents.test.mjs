@@ -1,5 +1,6 @@
 // Documents: register an incoming document (a wrong type code in its symbol is refused); an
-// outgoing draft through the form with a PDF, submitted and approved; the signer signs it in the
+// outgoing draft through the form with a PDF, submitted and approved (stamped with the QR code of its
+// public page, shown with its short link); the signer signs it in the
 // sign dialog and sees the verification report; the document is numbered and issued; search finds
 // it without diacritics.
 //
@@ -166,6 +167,16 @@ export default [
       await page.locator(tid('doc-approve')).click();
       await waitStatus(page, 'approved');
       assert(await page.locator(`${tid('history-item')}[data-action="approve"]`).count() === 1, 'no approval in the history');
+      // Approved: the PDF is stamped with the QR code and short link of its public page (a new
+      // version, before anyone signs); the page shows the code and the link, not yet published.
+      await page.locator(`${tid('file-version')}[data-slot="main"][data-version="2"][data-origin="stamped"]`).waitFor();
+      assert(await page.locator(`${tid('history-item')}[data-action="stamp"]`).count() === 1, 'no stamp in the history');
+      const code = (await page.locator(tid('doc-public-code')).textContent()).trim();
+      assert(/^[1-9][0-9]{14}$/.test(code), `the public code is "${code}"`);
+      const href = await page.locator(tid('doc-public-link')).getAttribute('href');
+      assert(href && href.endsWith(`/verify/${code}`), `the short link is ${href}`);
+      await page.locator(`${tid('doc-public-published')}[data-published="false"]`).waitFor();
+      shared.code = code;
     }),
   } : skipped('documents: a draft through the form with its PDF, submitted and approved'),
   haveSigner ? {
@@ -230,6 +241,14 @@ export default [
       const doc = await api(page, 'GET', `/documents/${shared.id}`);
       assert(doc.status === 200 && doc.data.symbol === symbol && doc.data.number > 0, `the page shows "${symbol}", the API ${JSON.stringify(doc.data.symbol)}`);
       assert((await page.locator(tid('doc-title')).textContent()).trim() === symbol, 'the title is not the symbol');
+      // Issued: the public block says published, and its link opens the public page of the code.
+      await page.locator(`${tid('doc-public-published')}[data-published="true"]`).waitFor();
+      assert((await page.locator(tid('doc-public-code')).textContent()).trim() === shared.code, 'the code changed at issuing');
+      const [pub] = await Promise.all([page.waitForEvent('popup'), page.locator(tid('doc-public-link')).click()]);
+      await pub.waitForURL(`**/verify/${shared.code}`);
+      await pub.locator(`${tid('verify-doc')}[data-code="${shared.code}"]`).waitFor();
+      assert((await pub.locator(tid('verify-symbol')).first().textContent()).trim() === symbol, 'the public page shows another symbol');
+      await pub.close();
       // Issuing twice is refused (409) and said on the page, not silently ignored.
       const again = await api(page, 'POST', `/documents/${shared.id}/issue`, { date: today(), distribute: false });
       assert(again.status === 409, `issuing again → ${again.status}`);

@@ -3,7 +3,8 @@
 // code shows the public fields, a modified file is flagged as not the issued copy, a classified
 // document never shows its subject, an unknown code says so, and the page switches language.
 // The documents are made first through the API as the admin (a unit of its own, configured as an
-// issuer; a draft with a PDF, submitted, approved, issued on paper).
+// issuer; a draft with a PDF, submitted, approved — which stamps it with the QR code of its public
+// page —, issued on paper; the issued, stamped file is what is dropped).
 import { withPage, login, api, env, tid, assert, today } from './lib.mjs';
 
 const RUN = Date.now().toString(36).toUpperCase();
@@ -67,7 +68,12 @@ async function issued() {
       ok(await api(page, 'POST', `/documents/${d.id}/review`, { decision: 'approve' }), 'approve');
       const doc = ok(await api(page, 'POST', `/documents/${d.id}/issue`, {}), 'issue');
       assert(doc.status === 'issued' && doc.symbol, `not issued: ${JSON.stringify(doc)}`);
-      return { id: d.id, symbol: doc.symbol, subject, pdf };
+      // The issued file is the upload stamped at approval with the QR code of its public page.
+      const file = ok(await api(page, 'GET', `/documents/${d.id}/file?slot=main`), 'the issued file');
+      const issuedPdf = Buffer.from(file.content_base64, 'base64');
+      assert(file.version.origin === 'stamped' && issuedPdf.length > pdf.length, `the issued file is ${file.version.origin}`);
+      assert(issuedPdf.includes(`/verify/${doc.public.code}`), 'the issued file does not carry its link');
+      return { id: d.id, symbol: doc.symbol, subject, pdf: issuedPdf, upload: pdf, stampedCode: doc.public.code };
     };
     fixture = {
       open: await make(`Quyết định công khai kiểm thử ${RUN}`, '', `Public decision ${RUN}`),
@@ -109,6 +115,7 @@ export default [
         assert(/không có chữ ký số/i.test(await text(page, 'verify-sig-summary')), 'a paper-signed file has no signature');
         const code = await page.locator(tid('verify-doc')).getAttribute('data-code');
         assert(/^[1-9][0-9]{14}$/.test(code || ''), `code "${code}"`);
+        assert(code === f.open.stampedCode, `the code ${code} is not the one on the PDF (${f.open.stampedCode})`);
         f.open.code = code;
         // Its page, by the link.
         await page.locator(`${tid('verify-result')} a[href="/verify/${code}"]`).click();
@@ -146,6 +153,10 @@ export default [
         assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang');
         await page.locator(tid('lang-vi')).click();
         await page.locator(tid('verify-status')).filter({ hasText: 'Đã ban hành' }).waitFor();
+        // The upload as it was before the stamp is not the issued copy.
+        await page.locator(tid('verify-file')).setInputFiles({ name: 'ban-tai-len.pdf', mimeType: 'application/pdf', buffer: f.open.upload });
+        await page.locator(`${tid('verify-match')}[data-match="false"]`).waitFor();
+        assert(await page.locator(tid('verify-known')).getAttribute('data-known') === 'false', 'the unstamped upload is known');
       });
     },
   },

@@ -2,8 +2,8 @@
  * test_doc_sign.c — the route with real signatures on both drivers (the
  * organization's CA from src/sign, nothing mocked): two signers in order
  * (the second may not sign first; nobody signs twice), each signature a
- * new version of the main PDF that keeps the earlier bytes (incremental
- * update), both signatures valid in sign_verify_pdf, then numbered and
+ * new version of the main PDF (stamped with its QR code at approval)
+ * that keeps the earlier bytes (incremental update), both signatures valid in sign_verify_pdf, then numbered and
  * issued once; a parallel route signed in any order; a user without the
  * signer role refused; an encrypted PDF refused for signing.
  */
@@ -98,15 +98,19 @@ DB_TEST(doc_sign_two_signers_in_order)
 		printf("    sign 2: %s\n", e.msg);
 	}
 	CHECK_STR(status_of(&clerk, id), "signed");
-	/* Three versions; each signed one keeps the earlier bytes. */
+	/* Four versions: the upload, stamped at approval with the QR code of
+	 * its public page, then one per signature; each keeps the earlier
+	 * bytes (incremental updates). */
 	CHECK(doc_file_versions(&clerk, id, &versions, &e) == 0);
-	CHECK(json_array_size(versions) == 3);
-	CHECK_STR(json_string_value(json_object_get(json_array_get(versions, 2), "origin")),
+	CHECK(json_array_size(versions) == 4);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(versions, 1), "origin")),
+		  "stamped");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(versions, 3), "origin")),
 		  "signed");
 	json_decref(versions);
 	CHECK(doc_file_get(&clerk, id, "main", 1, &v1, &n1, NULL, &e) == 0);
-	CHECK(doc_file_get(&clerk, id, "main", 2, &v2, &n2, NULL, &e) == 0);
-	CHECK(doc_file_get(&clerk, id, "main", 3, &v3, &n3, NULL, &e) == 0);
+	CHECK(doc_file_get(&clerk, id, "main", 3, &v2, &n2, NULL, &e) == 0);
+	CHECK(doc_file_get(&clerk, id, "main", 4, &v3, &n3, NULL, &e) == 0);
 	CHECK(v1 && v2 && v3 && n1 < n2 && n2 < n3);
 	CHECK(v1 && v2 && memcmp(v1, v2, n1) == 0);
 	CHECK(v2 && v3 && memcmp(v2, v3, n2) == 0);
@@ -203,6 +207,12 @@ DB_TEST(doc_sign_encrypted_pdf_refused)
 	CHECK(enc != NULL);
 	CHECK(doc_file_add(&clerk, id, "main", "enc.pdf", NULL, enc, ne, NULL, &e) == 0);
 	approve(db, id);
+	/* Approved all the same, unstamped: the sign step says why. */
+	{
+		json_t *v = NULL;
+		CHECK(doc_file_versions(&clerk, id, &v, &e) == 0 && json_array_size(v) == 1);
+		json_decref(v);
+	}
 	CHECK(doc_sign(&s1, id, NULL, &e) < 0);
 	CHECK(e.code == ERR_INVALID);
 	CHECK(strstr(e.msg, "encrypted") != NULL);

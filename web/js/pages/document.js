@@ -1,5 +1,6 @@
 // One document: header with symbol, status and marks; the next step of its workflow (submit,
-// review, sign, issue, distribute); facts and route; files with every version; signatures;
+// review, sign, issue, distribute); facts and route; the public verification code and link (printed on
+// the PDF as a QR code); files with every version; signatures;
 // recipients with receipts; links; tasks; history.  Drafts can be edited and re-routed.
 import { h, mount } from '../dom.js';
 import { get, post, request } from '../api.js';
@@ -82,6 +83,7 @@ export function render(main, ctx) {
     mount(main, crumbs, head,
       actionCard(d, mainFile),
       h('div', { class: 'grid-2' }, infoCard(d), out ? routeCard(d) : linksCard(d)),
+      out ? publicCard(d) : null,
       filesCard(d, versions, editable || !out),
       hasSignatures(d, versions) || (!out && mainFile) ? signaturesCard(d) : null,
       out ? recipientsCard(d) : null,
@@ -212,6 +214,22 @@ export function render(main, ctx) {
         h('span', { class: 'cell-sub' }, s.signed_at ? t('route.signed_at', { at: fmtInstant(s.signed_at) })
           : s.waiting && ['approved', 'signing'].includes(d.status) ? t('route.turn') : t('route.pending'))))))
         : h('p', { class: 'muted' }, t('route.no_signers')));
+  }
+
+  // ---- public verification: the code and short link printed on the PDF as a QR code ----
+  function publicCard(d) {
+    const p = d.public;
+    const body = p
+      ? h('dl', { class: 'facts' },
+        fact(t('doc.public_code'), code(p.code), 'doc-public-code'),
+        fact(t('doc.public_link'), h('a', { href: p.link, target: '_blank', rel: 'noopener', 'data-testid': 'doc-public-link' }, p.link)),
+        fact(t('doc.public_published'), badge(p.published ? t('doc.public_yes') : t('doc.public_no'), p.published ? 'ok' : 'neutral',
+          { 'data-testid': 'doc-public-published', 'data-published': p.published ? 'true' : 'false' })))
+      : h('p', { class: 'muted', 'data-testid': 'doc-public-none' }, t('doc.public_none'));
+    return h('section', { class: 'card', 'data-testid': 'doc-public' },
+      h('h2', { class: 'card-title' }, t('doc.public_title')),
+      p ? h('p', { class: 'muted' }, p.published ? t('doc.public_hint_published') : t('doc.public_hint_reserved')) : null,
+      body);
   }
 
   // ---- files ----
