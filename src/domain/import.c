@@ -320,6 +320,9 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		}
 		member_diff = strcmp(num, m->number) != 0 || strcmp(off, m->official) != 0;
 	}
+	if (w->aborted) {
+		return 0; /* the file fails anyway: checked and counted, not written */
+	}
 	for (int f = 1; f <= MF_PERSON_LAST; f++) {
 		if (ir->present[f] && strcmp(val(b, ir, f), m->pf[f]) != 0) {
 			snprintf(m->pf[f], sizeof m->pf[f], "%s", val(b, ir, f));
@@ -371,7 +374,7 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	if (ir->errors) {
 		return reject(w, b, ir, imp_str(b, ir->reasons), e);
 	}
-	if (w->aborted) {
+	if (w->aborted && w->fresh) {
 		return 0; /* the file fails anyway: only count */
 	}
 	if (w->fresh) {
@@ -383,7 +386,11 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	}
 	rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
 	if (rc == 0) {
-		rc = m->person ? apply_existing(w, b, ir, m, e) : insert_new(w, b, ir, e);
+		/* after a refusal, rows are still checked against the database
+		 * (so that every refused row is counted) but no longer written */
+		rc = m->person ? apply_existing(w, b, ir, m, e)
+		     : w->aborted ? 0
+				  : insert_new(w, b, ir, e);
 	}
 	free(m);
 	return rc;
@@ -492,13 +499,14 @@ static int job_insert(struct writer *w, const char *status, int64_t *id, struct 
 static json_t *result_json(const struct writer *w)
 {
 	const struct import_result *r = w->r;
-	return json_pack("{sI ss ss ss sI sI sI sI sI sI sf sb sb sO}", "job_id",
+	return json_pack("{sI ss ss ss sI sI sI sI sI sI sf sb sb sO sI}", "job_id",
 			 (json_int_t)r->job_id, "file", w->name, "sha256", r->sha256, "org",
 			 w->o->org, "rows", (json_int_t)r->rows, "valid", (json_int_t)r->valid,
 			 "rejected", (json_int_t)r->rejected, "inserted", (json_int_t)r->inserted,
 			 "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged,
 			 "quality_pct", r->quality_pct, "dry_run", w->o->dry_run, "committed",
-			 r->committed, "errors", w->errors);
+			 r->committed, "errors", w->errors, "errors_more",
+			 (json_int_t)(r->rejected - (long)json_array_size(w->errors)));
 }
 
 /* Counts, status and result on the job row, and the one audit entry. */
@@ -678,6 +686,7 @@ static int conclude(struct writer *w, int rc, struct err *e)
 		return 0;
 	}
 	r->job_id = 0;
+	imp_result_rolled_back(r);
 	job_record_failure(w);
 	return rc;
 }
@@ -692,7 +701,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	struct quality_rules *rules = NULL;
 	pthread_t hasher;
 	char today[11];
-	int64_t cache = -2000;
+	int64_t cache = -2000, running = 0;
 	int rc, hashing = 0;
 	memset(r, 0, sizeof *r);
 	memset(&w, 0, sizeof w);
@@ -730,6 +739,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	imp_sqlite_settings(cx, 1, &cache);
 	if ((rc = db_begin(cx->db, e)) == 0) {
 		rc = run_in_tx(&w, &h, e);
+		running = r->job_id;
 		pthread_join(hasher, NULL);
 		hashing = 0;
 		snprintf(r->sha256, sizeof r->sha256, "%s", h.hex);
@@ -748,10 +758,10 @@ out:
 		struct err e2 = ERR_INIT;
 		table_writer_close(w.rej, &e2);
 	}
-	imp_progress_set(r->job_id, r->rows, 0, 1);
 	if (out) {
 		*out = result_json(&w);
 	}
+	imp_progress_end(running, r, rc, e);
 	json_decref(w.errors);
 	imp_bulk_free(w.bulk);
 	free_header(&w.rd);

@@ -76,11 +76,22 @@ int import_members(struct cx *cx, const struct import_opts *o,
 
 /* Progress of a running import in this process (for a progress bar):
  * rows read, an estimate of the rows in the file, done when finished
- * (kept a while after the end).  0, or -ERR_NOT_FOUND for an unknown job. */
+ * (kept a while after the end) — whatever the end: committed, a dry run,
+ * refused rows or a failure.  Once done, state and the final counts (as
+ * in struct import_result: rejected counts every refused row of the
+ * file; inserted/updated/unchanged are 0 when a failure rolled the rows
+ * back) and, for a failure, the error.  0, or -ERR_NOT_FOUND for an
+ * unknown job. */
 struct import_progress {
 	long rows;
 	long rows_estimate;
 	int done;
+	/* once done: */
+	const char *state;  /* "running", "done", "dry_run" or "failed" */
+	long valid, rejected, inserted, updated, unchanged;
+	int committed;
+	int64_t failed_job; /* the job row recording a failure (0 = none) */
+	char err_code[24], err_field[64], err_message[512]; /* failed only */
 };
 int import_progress(int64_t job_id, struct import_progress *p);
 
