@@ -140,6 +140,12 @@ check export-csv eval 'status 0 && has "written" && grep -q "Hồ Văn Công" "$
 run "$CADRE" export members --db "$DB" --org party --unit VN-01 --as-of 2015-06-01 \
 	--format xlsx --out "$T/party.xlsx"
 check export-xlsx eval 'status 0 && [ "$(head -c 2 "$T/party.xlsx")" = "PK" ]'
+# Leavers exported with their status and end date import back unchanged.
+run "$CADRE" export members --db "$DB" --org party --status left --format csv --out "$T/left.csv"
+check export-leavers eval 'status 0 && grep -q "001080777001" "$T/left.csv"'
+run "$CADRE" import members "$T/left.csv" --db "$DB" --org party --json
+check import-leavers-back eval 'status 0 && [ "$(jnum rejected)" = 0 ] && [ "$(jnum inserted)" = 0 ] &&
+	[ "$(jnum unchanged)" = "$(jnum rows)" ] && [ "$(jnum rows)" -gt 0 ]'
 run "$CADRE" export members --db "$DB" --org party --format pdf --out "$T/x.pdf"
 check export-bad-format eval 'status 2 && has "--format"'
 

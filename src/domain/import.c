@@ -82,6 +82,7 @@ struct writer {
 	struct table_writer *rej;
 	json_t *errors;
 	int n_messages, max_messages;
+	int end_cols[2], end_cols_ready; /* import_ended.c */
 	struct err first;
 	const struct quality_rules *rules;
 };
@@ -366,6 +367,50 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 	return member_quality_refresh(w->cx, m->member, w->rules, e);
 }
 
+/* A row of an ended membership (an exported leaver, import_ended.c):
+ * unchanged when the stored membership ended the same way, refused with
+ * the reason otherwise (ending or re-opening a membership is an event).
+ * 1 = not such a row. */
+static int ended_row(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
+		     struct err *e)
+{
+	char status[16], ended[11], why[600];
+	struct match *m;
+	int rc = 0;
+	if (!w->end_cols_ready) {
+		imp_end_columns(&w->rd, w->end_cols);
+		w->end_cols_ready = 1;
+	}
+	if (!imp_end_of_row(w->end_cols, b, ir, status, ended)) {
+		return 1;
+	}
+	if (!(m = calloc(1, sizeof *m))) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if (!w->fresh) {
+		rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
+	}
+	if (rc == 0 && m->member && strcmp(m->ended, DATE_OPEN) != 0 &&
+	    (!status[0] || strcmp(status, m->status) == 0) &&
+	    (!ended[0] || strcmp(ended, m->ended) == 0)) {
+		w->r->unchanged++; /* the same leaver as stored */
+	} else if (rc == 0) {
+		if (m->member && strcmp(m->ended, DATE_OPEN) != 0) {
+			snprintf(why, sizeof why, "status: the file says %s %s, but the %s membership "
+				 "ended on %s (%s) [import.leaver]", status[0] ? status : "ended",
+				 ended, w->o->org, m->ended, m->status);
+		} else {
+			snprintf(why, sizeof why, "status: a former member (%s%s%s): an import loads "
+				 "current members only; record the end as an event of the membership "
+				 "[import.leaver]", status[0] ? status : "ended", ended[0] ? " on " : "",
+				 ended);
+		}
+		rc = reject(w, b, ir, why, e);
+	}
+	free(m);
+	return rc;
+}
+
 static int apply_row(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
 		     struct err *e)
 {
@@ -373,6 +418,9 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	int rc;
 	if (ir->errors) {
 		return reject(w, b, ir, imp_str(b, ir->reasons), e);
+	}
+	if ((rc = ended_row(w, b, ir, e)) <= 0) {
+		return rc; /* an ended membership's row: matched or refused */
 	}
 	if (w->aborted && w->fresh) {
 		return 0; /* the file fails anyway: only count */

@@ -12,7 +12,13 @@
  * fields are compared; such rows count as unchanged).  A citizen ID seen
  * twice in the file is a citizen_id.duplicate problem on the later row; a
  * person already in another unit of the organization is
- * membership.two_units (a transfer is an event, not an import).  A crash
+ * membership.two_units (a transfer is an event, not an import).  A row
+ * of an ended membership (the export's "status"/"ended" columns,
+ * import_ended.c) is unchanged when the stored membership ended the same
+ * way and refused otherwise (import.leaver).  After a first refusal in
+ * all-or-nothing mode every row is still checked, so the counts cover the
+ * whole file; a run that wrote nothing reports inserted/updated/unchanged
+ * 0.  A crash
  * or kill in the middle leaves the database as before.  One audit entry
  * per import (the file's SHA-256 and the counts), not one per row.
  *

@@ -115,6 +115,15 @@ void imp_progress_end(int64_t running, const struct import_result *r, int rc,
  * updated or unchanged (rows, valid and rejected stay: the file's). */
 void imp_result_rolled_back(struct import_result *r);
 
+/* import_ended.c: rows of ended memberships (the export's "status" and
+ * "ended" columns).  imp_end_columns finds the two columns in the header
+ * (-1 = absent); imp_end_of_row is 1 when the row says the membership
+ * ended (status left, expelled or dead, or an end date), with the status
+ * ("" when not given) and the end date as YYYY-MM-DD ("" when not given). */
+void imp_end_columns(const struct imp_reader *rd, int cols[2]);
+int imp_end_of_row(const int cols[2], const struct imp_batch *b, const struct imp_row *ir,
+		   char status[16], char ended[11]);
+
 /* import_bulk.c: is anything to match against (1 when no person has a
  * citizen ID yet); a value of one query; and SQLite's bulk mode: the
  * indexes of person and membership dropped (their definitions kept) and
