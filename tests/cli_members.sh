@@ -113,6 +113,21 @@ run "$CADRE" import members "$T/good.csv" --db "$DB" --org nobody
 check import-bad-org eval 'status 1 && has "--org"'
 run "$CADRE" import members "$T/good.csv" --db "$DB" --org party --dry-run
 check import-dry-run eval 'status 0 && has "dry run"'
+# A refused file reports the true counts: rows refused by the database
+# (already in another unit) after the first refusal count too, and nothing
+# counts as inserted since nothing was written.
+cat >"$T/refused.csv" <<'EOF'
+Họ và tên,Số CCCD,Giới tính,Ngày sinh,Dân tộc,Mã đơn vị,Ngày vào Đảng,Số điện thoại
+Vũ Văn Sai,0010807772,Nam,1980-01-01,Kinh,VN-01-C01,2010-01-01,
+Phạm Văn Nhập,001080777101,Nam,12/05/1980,Kinh,VN-01-C03,01/02/2010,0912345678
+Hà Văn Mới,001080777111,Nam,1980-01-01,Kinh,VN-01-C01,2010-01-01,
+Đỗ Thị Nhập,001185777102,Nữ,03/04/1985,Tày,VN-01-C01,05/06/2012,
+EOF
+run "$CADRE" import members "$T/refused.csv" --db "$DB" --org party --json --max-errors 1
+check import-refused-counts eval 'status 1 && [ "$(jnum rows)" = 4 ] && [ "$(jnum rejected)" = 3 ] &&
+	[ "$(jnum valid)" = 1 ] && [ "$(jnum inserted)" = 0 ] && [ "$(jnum errors_more)" = 2 ]'
+run "$CADRE" member search 001080777111 --db "$DB"
+check import-refused-wrote-nothing eval 'status 0 && has "0 of 0"'
 
 # Export, with a cell that a spreadsheet would run as a formula.
 run "$CADRE" member add --db "$DB" --name "Hồ Văn Công" --citizen-id 001080777301 \
@@ -125,6 +140,12 @@ check export-csv eval 'status 0 && has "written" && grep -q "Hồ Văn Công" "$
 run "$CADRE" export members --db "$DB" --org party --unit VN-01 --as-of 2015-06-01 \
 	--format xlsx --out "$T/party.xlsx"
 check export-xlsx eval 'status 0 && [ "$(head -c 2 "$T/party.xlsx")" = "PK" ]'
+# Leavers exported with their status and end date import back unchanged.
+run "$CADRE" export members --db "$DB" --org party --status left --format csv --out "$T/left.csv"
+check export-leavers eval 'status 0 && grep -q "001080777001" "$T/left.csv"'
+run "$CADRE" import members "$T/left.csv" --db "$DB" --org party --json
+check import-leavers-back eval 'status 0 && [ "$(jnum rejected)" = 0 ] && [ "$(jnum inserted)" = 0 ] &&
+	[ "$(jnum unchanged)" = "$(jnum rows)" ] && [ "$(jnum rows)" -gt 0 ]'
 run "$CADRE" export members --db "$DB" --org party --format pdf --out "$T/x.pdf"
 check export-bad-format eval 'status 2 && has "--format"'
 

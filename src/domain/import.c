@@ -84,6 +84,7 @@ struct writer {
 	struct table_writer *rej;
 	json_t *errors;
 	int n_messages, max_messages;
+	int end_cols[2], end_cols_ready; /* import_ended.c */
 	struct err first;
 	const struct quality_rules *rules;
 };
@@ -331,6 +332,9 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		}
 		member_diff = strcmp(num, m->number) != 0 || strcmp(off, m->official) != 0;
 	}
+	if (w->aborted) {
+		return 0; /* the file fails anyway: checked and counted, not written */
+	}
 	for (int f = 1; f <= MF_PERSON_LAST; f++) {
 		if (ir->present[f] && strcmp(val(b, ir, f), m->pf[f]) != 0) {
 			snprintf(m->pf[f], sizeof m->pf[f], "%s", val(b, ir, f));
@@ -374,6 +378,50 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 	return member_quality_refresh(w->cx, m->member, w->rules, e);
 }
 
+/* A row of an ended membership (an exported leaver, import_ended.c):
+ * unchanged when the stored membership ended the same way, refused with
+ * the reason otherwise (ending or re-opening a membership is an event).
+ * 1 = not such a row. */
+static int ended_row(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
+		     struct err *e)
+{
+	char status[16], ended[11], why[600];
+	struct match *m;
+	int rc = 0;
+	if (!w->end_cols_ready) {
+		imp_end_columns(&w->rd, w->end_cols);
+		w->end_cols_ready = 1;
+	}
+	if (!imp_end_of_row(w->end_cols, b, ir, status, ended)) {
+		return 1;
+	}
+	if (!(m = calloc(1, sizeof *m))) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if (!w->fresh) {
+		rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
+	}
+	if (rc == 0 && m->member && strcmp(m->ended, DATE_OPEN) != 0 &&
+	    (!status[0] || strcmp(status, m->status) == 0) &&
+	    (!ended[0] || strcmp(ended, m->ended) == 0)) {
+		w->r->unchanged++; /* the same leaver as stored */
+	} else if (rc == 0) {
+		if (m->member && strcmp(m->ended, DATE_OPEN) != 0) {
+			snprintf(why, sizeof why, "status: the file says %s %s, but the %s membership "
+				 "ended on %s (%s) [import.leaver]", status[0] ? status : "ended",
+				 ended, w->o->org, m->ended, m->status);
+		} else {
+			snprintf(why, sizeof why, "status: a former member (%s%s%s): an import loads "
+				 "current members only; record the end as an event of the membership "
+				 "[import.leaver]", status[0] ? status : "ended", ended[0] ? " on " : "",
+				 ended);
+		}
+		rc = reject(w, b, ir, why, e);
+	}
+	free(m);
+	return rc;
+}
+
 static int apply_row(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
 		     struct err *e)
 {
@@ -382,7 +430,10 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	if (ir->errors) {
 		return reject(w, b, ir, imp_str(b, ir->reasons), e);
 	}
-	if (w->aborted) {
+	if ((rc = ended_row(w, b, ir, e)) <= 0) {
+		return rc; /* an ended membership's row: matched or refused */
+	}
+	if (w->aborted && w->fresh) {
 		return 0; /* the file fails anyway: only count */
 	}
 	if (w->fresh) {
@@ -394,7 +445,11 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	}
 	rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
 	if (rc == 0) {
-		rc = m->person ? apply_existing(w, b, ir, m, e) : insert_new(w, b, ir, e);
+		/* after a refusal, rows are still checked against the database
+		 * (so that every refused row is counted) but no longer written */
+		rc = m->person ? apply_existing(w, b, ir, m, e)
+		     : w->aborted ? 0
+				  : insert_new(w, b, ir, e);
 	}
 	free(m);
 	return rc;
@@ -503,13 +558,14 @@ static int job_insert(struct writer *w, const char *status, int64_t *id, struct 
 static json_t *result_json(const struct writer *w)
 {
 	const struct import_result *r = w->r;
-	return json_pack("{sI ss ss ss sI sI sI sI sI sI sf sb sb sO}", "job_id",
+	return json_pack("{sI ss ss ss sI sI sI sI sI sI sf sb sb sO sI}", "job_id",
 			 (json_int_t)r->job_id, "file", w->name, "sha256", r->sha256, "org",
 			 w->o->org, "rows", (json_int_t)r->rows, "valid", (json_int_t)r->valid,
 			 "rejected", (json_int_t)r->rejected, "inserted", (json_int_t)r->inserted,
 			 "updated", (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged,
 			 "quality_pct", r->quality_pct, "dry_run", w->o->dry_run, "committed",
-			 r->committed, "errors", w->errors);
+			 r->committed, "errors", w->errors, "errors_more",
+			 (json_int_t)(r->rejected - (long)json_array_size(w->errors)));
 }
 
 /* Counts, status and result on the job row, and the one audit entry. */
@@ -701,6 +757,7 @@ static int conclude(struct writer *w, int rc, struct err *e)
 		return 0;
 	}
 	r->job_id = 0;
+	imp_result_rolled_back(r);
 	job_record_failure(w);
 	return rc;
 }
@@ -715,7 +772,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	struct quality_rules *rules = NULL;
 	pthread_t hasher;
 	char today[11];
-	int64_t cache = -2000;
+	int64_t cache = -2000, running = 0;
 	int rc, hashing = 0, bulk_journal = 0;
 	memset(r, 0, sizeof *r);
 	memset(&w, 0, sizeof w);
@@ -754,6 +811,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	imp_sqlite_settings(cx, 1, &cache);
 	if ((rc = db_begin(cx->db, e)) == 0) {
 		rc = run_in_tx(&w, &h, e);
+		running = r->job_id;
 		pthread_join(hasher, NULL);
 		hashing = 0;
 		snprintf(r->sha256, sizeof r->sha256, "%s", h.hex);
@@ -775,10 +833,10 @@ out:
 		struct err e2 = ERR_INIT;
 		table_writer_close(w.rej, &e2);
 	}
-	imp_progress_set(r->job_id, r->rows, 0, 1);
 	if (out) {
 		*out = result_json(&w);
 	}
+	imp_progress_end(running, r, rc, e);
 	json_decref(w.errors);
 	imp_bulk_free(w.bulk);
 	imp_keys_free(&w.keys);

@@ -12,7 +12,13 @@
  * fields are compared; such rows count as unchanged).  A citizen ID seen
  * twice in the file is a citizen_id.duplicate problem on the later row; a
  * person already in another unit of the organization is
- * membership.two_units (a transfer is an event, not an import).  A crash
+ * membership.two_units (a transfer is an event, not an import).  A row
+ * of an ended membership (the export's "status"/"ended" columns,
+ * import_ended.c) is unchanged when the stored membership ended the same
+ * way and refused otherwise (import.leaver).  After a first refusal in
+ * all-or-nothing mode every row is still checked, so the counts cover the
+ * whole file; a run that wrote nothing reports inserted/updated/unchanged
+ * 0.  A crash
  * or kill in the middle leaves the database as before.  One audit entry
  * per import (the file's SHA-256 and the counts), not one per row.
  *
@@ -76,11 +82,22 @@ int import_members(struct cx *cx, const struct import_opts *o,
 
 /* Progress of a running import in this process (for a progress bar):
  * rows read, an estimate of the rows in the file, done when finished
- * (kept a while after the end).  0, or -ERR_NOT_FOUND for an unknown job. */
+ * (kept a while after the end) — whatever the end: committed, a dry run,
+ * refused rows or a failure.  Once done, state and the final counts (as
+ * in struct import_result: rejected counts every refused row of the
+ * file; inserted/updated/unchanged are 0 when a failure rolled the rows
+ * back) and, for a failure, the error.  0, or -ERR_NOT_FOUND for an
+ * unknown job. */
 struct import_progress {
 	long rows;
 	long rows_estimate;
 	int done;
+	/* once done: */
+	const char *state;  /* "running", "done", "dry_run" or "failed" */
+	long valid, rejected, inserted, updated, unchanged;
+	int committed;
+	int64_t failed_job; /* the job row recording a failure (0 = none) */
+	char err_code[24], err_field[64], err_message[512]; /* failed only */
 };
 int import_progress(int64_t job_id, struct import_progress *p);
 

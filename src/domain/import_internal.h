@@ -104,6 +104,25 @@ int imp_job_insert(struct cx *cx, const char *name, const char *org, const char 
 int imp_job_finish(struct cx *cx, const char *status, const struct import_result *r,
 		   json_t *result, int64_t unit_id, struct err *e);
 void imp_progress_set(int64_t job, long rows, long estimate, int done);
+/* The import that ran as job `running` (0 = it never started one) has
+ * ended with rc (e: its error): its progress slot says done, with the
+ * final counts of r and the state (done, dry_run, failed) or the error —
+ * so that nobody waits on it.  Also marks r->job_id when it differs (the
+ * job row recording a failure). */
+void imp_progress_end(int64_t running, const struct import_result *r, int rc,
+		      const struct err *e);
+/* After a rollback: nothing was written, so no row counts as inserted,
+ * updated or unchanged (rows, valid and rejected stay: the file's). */
+void imp_result_rolled_back(struct import_result *r);
+
+/* import_ended.c: rows of ended memberships (the export's "status" and
+ * "ended" columns).  imp_end_columns finds the two columns in the header
+ * (-1 = absent); imp_end_of_row is 1 when the row says the membership
+ * ended (status left, expelled or dead, or an end date), with the status
+ * ("" when not given) and the end date as YYYY-MM-DD ("" when not given). */
+void imp_end_columns(const struct imp_reader *rd, int cols[2]);
+int imp_end_of_row(const int cols[2], const struct imp_batch *b, const struct imp_row *ir,
+		   char status[16], char ended[11]);
 
 /* import_bulk.c: is anything to match against (1 when no person has a
  * citizen ID yet); a value of one query; and SQLite's bulk mode: the

@@ -18,21 +18,22 @@
 
 /* ---- progress registry ---- */
 
-static pthread_mutex_t prog_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
+struct prog_slot {
 	int64_t job;
 	long rows, estimate;
 	int done;
-} prog[PROGRESS_SLOTS];
+	struct import_progress end; /* the outcome, once done */
+};
+
+static pthread_mutex_t prog_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct prog_slot prog[PROGRESS_SLOTS];
 static int prog_next;
 
-void imp_progress_set(int64_t job, long rows, long estimate, int done)
+/* The slot of job (a new one, recycling the oldest, when absent).  Under
+ * prog_lock. */
+static struct prog_slot *prog_slot(int64_t job)
 {
 	int slot = -1;
-	if (job <= 0) {
-		return;
-	}
-	pthread_mutex_lock(&prog_lock);
 	for (int i = 0; i < PROGRESS_SLOTS; i++) {
 		if (prog[i].job == job) {
 			slot = i;
@@ -41,13 +42,68 @@ void imp_progress_set(int64_t job, long rows, long estimate, int done)
 	if (slot < 0) {
 		slot = prog_next;
 		prog_next = (prog_next + 1) % PROGRESS_SLOTS;
+		memset(&prog[slot], 0, sizeof prog[slot]);
 		prog[slot].job = job;
 	}
-	prog[slot].rows = rows;
-	if (estimate > 0) {
-		prog[slot].estimate = estimate;
+	return &prog[slot];
+}
+
+void imp_progress_set(int64_t job, long rows, long estimate, int done)
+{
+	struct prog_slot *s;
+	if (job <= 0) {
+		return;
 	}
-	prog[slot].done = done;
+	pthread_mutex_lock(&prog_lock);
+	s = prog_slot(job);
+	s->rows = rows;
+	if (estimate > 0) {
+		s->estimate = estimate;
+	}
+	s->done = done;
+	pthread_mutex_unlock(&prog_lock);
+}
+
+void imp_result_rolled_back(struct import_result *r)
+{
+	r->inserted = r->updated = r->unchanged = 0;
+	r->committed = 0;
+}
+
+static void end_slot(int64_t job, const struct import_result *r, const char *state,
+		     const struct err *e)
+{
+	struct prog_slot *s = prog_slot(job);
+	struct import_progress *p = &s->end;
+	s->rows = r->rows;
+	s->done = 1;
+	memset(p, 0, sizeof *p);
+	p->state = state;
+	p->valid = r->valid;
+	p->rejected = r->rejected;
+	p->inserted = r->inserted;
+	p->updated = r->updated;
+	p->unchanged = r->unchanged;
+	p->committed = r->committed;
+	if (strcmp(state, "failed") == 0) {
+		p->failed_job = r->job_id;
+		snprintf(p->err_code, sizeof p->err_code, "%s", err_code_name(e->code));
+		snprintf(p->err_field, sizeof p->err_field, "%s", e->field);
+		snprintf(p->err_message, sizeof p->err_message, "%s", e->msg);
+	}
+}
+
+void imp_progress_end(int64_t running, const struct import_result *r, int rc,
+		      const struct err *e)
+{
+	const char *state = rc ? "failed" : r->committed ? "done" : "dry_run";
+	pthread_mutex_lock(&prog_lock);
+	if (running > 0) {
+		end_slot(running, r, state, e);
+	}
+	if (r->job_id > 0 && r->job_id != running) {
+		end_slot(r->job_id, r, state, e);
+	}
 	pthread_mutex_unlock(&prog_lock);
 }
 
@@ -57,9 +113,18 @@ int import_progress(int64_t job_id, struct import_progress *p)
 	pthread_mutex_lock(&prog_lock);
 	for (int i = 0; i < PROGRESS_SLOTS; i++) {
 		if (job_id > 0 && prog[i].job == job_id) {
+			if (prog[i].done) {
+				*p = prog[i].end;
+			} else {
+				memset(p, 0, sizeof *p);
+				p->state = "running";
+			}
 			p->rows = prog[i].rows;
 			p->rows_estimate = prog[i].estimate;
 			p->done = prog[i].done;
+			if (p->done && !p->state) {
+				p->state = "done";
+			}
 			rc = 0;
 		}
 	}

@@ -105,15 +105,24 @@ struct member_query {
 	const char *org;    /* NULL = any */
 	int64_t unit_id;    /* 0 = any; else the unit's subtree through
 			       history (units merged into it included) */
-	const char *status; /* NULL = any; active, suspended, left, … */
+	const char *status; /* NULL = any; active, suspended, left, …
+			       (as of a date: the status that day) */
+	const char *as_of;  /* NULL/"" = today's records; else YYYY-MM-DD:
+			       the memberships counting that day, each in
+			       the unit of its stint that day (ERR_INVALID
+			       "as_of" for a date that does not exist) */
 	int limit, offset;  /* limit 1..500 (0 = 50) */
 };
 
-/* Memberships (and people without one, when no org/unit/status filter is
- * given) inside the actor's scope, ordered by name:
+/* Memberships (and people without one, when neither a filter nor as_of
+ * is given) inside the actor's scope, ordered by name:
  * {"items":[{"person_id","full_name","citizen_id","gender","birth_date",
- *            "membership_id","org","number","status","unit","joined",
- *            "official","ended"}],"total","limit","offset"}. */
+ *            "membership_id","org","number","status","unit":Unit,
+ *            "joined","official","ended"}],"total","limit","offset"
+ *  [,"as_of"]}.  Unit names are those of the list's date.  As of a date
+ * an item shows the state of that day: status active or suspended (from
+ * the suspend/reinstate events up to that day), official only when it
+ * was by then, ended null. */
 int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		  struct err *e);
 
@@ -204,10 +213,11 @@ int member_gen_get(struct db *db, int64_t *gen, struct err *e);
 struct member_export_query {
 	const char *org;    /* required */
 	int64_t unit_id;    /* 0 = the actor's whole scope */
-	const char *status; /* NULL = any */
+	const char *status; /* NULL = any (as of a date: that day's status) */
 	const char *as_of;  /* NULL = current records; else the memberships
 			       counting on that date, in their unit of that
-			       day */
+			       day, with that day's status, official only
+			       when it was by then and ended empty */
 };
 
 /* The columns of an export: member_field_names order, then status and

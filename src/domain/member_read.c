@@ -1,9 +1,12 @@
 /*
  * member_read.c — lists of members: the diacritic-blind search (by name,
- * citizen ID prefix or card number) and the export rows.  Reads person,
- * membership and membership_stint (owned by member.c / member_event.c);
- * never writes.  Results are limited to the actor's scope, through
- * history: a unit merged into one in scope is in scope.
+ * citizen ID prefix or card number), today or as of a date, and the export
+ * rows.  Reads person, membership, membership_stint and membership_event
+ * (owned by member.c / member_event.c); never writes.  Results are limited
+ * to the actor's scope, through history: a unit merged into one in scope
+ * is in scope.  As of a date, a membership is listed in the unit of its
+ * stint that day, with its status that day (suspended when its last
+ * suspend/reinstate event up to that day is a suspension).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +20,28 @@
 #define SEARCH_LIMIT_MAX 500
 #define SEARCH_LIMIT_DEFAULT 50
 
-/* A small map unit id → verdict (1 in, 0 out) and its code, so that a
- * list checks each distinct unit once. */
+/* A small map unit id → verdict (1 in, 0 out), its code and name, so
+ * that a list checks each distinct unit once.  tree (may be NULL): the
+ * snapshot of the list's date, whose names are used when it has the
+ * unit (else the unit's latest name). */
 struct unit_memo {
 	size_t n, cap;
+	struct org_tree *tree;
 	struct memo_slot {
 		int64_t id;
 		int in;
 		char code[ORG_CODE_MAX + 1];
+		char *name;
 	} *slot;
 };
 
 static void memo_free(struct unit_memo *m)
 {
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->slot[i].name);
+	}
 	free(m->slot);
+	org_tree_release(m->tree);
 	memset(m, 0, sizeof *m);
 }
 
@@ -64,9 +75,10 @@ static struct memo_slot *memo_find(struct unit_memo *m, int64_t id)
 }
 
 /* Is unit in the requested subtree (0 = any) and in the actor's scope?
- * 1 / 0 / <0.  Fills *code when asked. */
+ * 1 / 0 / <0.  Fills *code and *name (name may be NULL). */
 static int unit_visible(struct cx *cx, struct unit_memo *memo, int64_t root,
-			int64_t unit, const char **code, struct err *e)
+			int64_t unit, const char **code, const char **name,
+			struct err *e)
 {
 	struct memo_slot *s = memo_find(memo, unit);
 	int in = 1;
@@ -75,6 +87,9 @@ static int unit_visible(struct cx *cx, struct unit_memo *memo, int64_t root,
 	}
 	if (s->id == unit) {
 		*code = s->code;
+		if (name) {
+			*name = s->name ? s->name : "";
+		}
 		return s->in;
 	}
 	if (root) {
@@ -90,12 +105,17 @@ static int unit_visible(struct cx *cx, struct unit_memo *memo, int64_t root,
 	s->in = in;
 	s->code[0] = '\0';
 	{
-		char name[ORG_NAME_MAX * 4 + 1];
-		org_unit_label(cx, unit, s->code, name, e);
+		char label[ORG_NAME_MAX * 4 + 1] = "";
+		int node = memo->tree ? org_tree_find(memo->tree, unit) : -1;
+		org_unit_label(cx, unit, s->code, label, e);
 		err_clear(e);
+		s->name = strdup(node >= 0 ? memo->tree->nodes[node].name : label);
 	}
 	memo->n++;
 	*code = s->code;
+	if (name) {
+		*name = s->name ? s->name : "";
+	}
 	return in;
 }
 
@@ -153,19 +173,53 @@ static char *like_pattern(const char *fold)
 	" AND (CAST(? AS TEXT) IS NULL OR m.org = CAST(? AS TEXT))"             \
 	" AND (CAST(? AS TEXT) IS NULL OR m.status = CAST(? AS TEXT))"          \
 	" ORDER BY p.name_fold, p.id, m.org"
+/* As of a date (its 6 parameters first): the memberships counting that
+ * day (y.mid), the unit of their stint that day, their status that day. */
+#define ASOF_Y                                                                 \
+	"(SELECT x.mid, x.unit_id, CASE WHEN (SELECT e.kind FROM"                \
+	" membership_event e WHERE e.membership_id = x.mid AND e.kind IN"        \
+	" ('suspend', 'reinstate') AND e.date <= CAST(? AS TEXT) ORDER BY"       \
+	" e.date DESC, e.id DESC LIMIT 1) = 'suspend' THEN 'suspended' ELSE"     \
+	" 'active' END AS st FROM (SELECT id AS mid, unit_id FROM membership"    \
+	" WHERE unit_from <= CAST(? AS TEXT) AND ended > CAST(? AS TEXT)"        \
+	" UNION ALL SELECT s.membership_id AS mid, s.unit_id FROM"               \
+	" membership_stint s JOIN membership m2 ON m2.id = s.membership_id"     \
+	" WHERE s.valid_from <= CAST(? AS TEXT) AND s.valid_to > CAST(? AS TEXT)" \
+	" AND m2.ended > CAST(? AS TEXT)) x) y"
+#define ASOF_SELECT                                                            \
+	"SELECT p.id, p.full_name, p.citizen_id, p.gender, p.birth_date, m.id,"  \
+	" m.org, m.number, y.st, y.unit_id, m.joined, m.official, m.ended FROM " \
+	ASOF_Y " JOIN membership m ON m.id = y.mid"                             \
+	" JOIN person p ON p.id = m.person_id WHERE "
+#define ASOF_FILTERS                                                           \
+	" AND (CAST(? AS TEXT) IS NULL OR m.org = CAST(? AS TEXT))"             \
+	" AND (CAST(? AS TEXT) IS NULL OR y.st = CAST(? AS TEXT))"              \
+	" ORDER BY p.name_fold, p.id, m.org"
+#define ASOF_PARAMS 6
 
-static const char *const search_sql[3] = {
-	SEARCH_SELECT "1 = 1" SEARCH_FILTERS,
-	SEARCH_SELECT "p.name_fold LIKE ? ESCAPE '\\'" SEARCH_FILTERS,
-	SEARCH_SELECT "(p.id IN (SELECT person_id FROM person_key WHERE citizen_id >= ? AND "
-		      "(CAST(? AS TEXT) IS NULL OR citizen_id < CAST(? AS TEXT))) OR p.id IN "
-		      "(SELECT person_id FROM membership WHERE number = ?))" SEARCH_FILTERS,
+#define TEXT_WHERE "p.name_fold LIKE ? ESCAPE '\\'"
+#define DIGITS_WHERE                                                           \
+	"(p.id IN (SELECT person_id FROM person_key WHERE citizen_id >= ? AND "  \
+	"(CAST(? AS TEXT) IS NULL OR citizen_id < CAST(? AS TEXT))) OR p.id IN " \
+	"(SELECT person_id FROM membership WHERE number = ?))"
+
+/* [as of a date][any / name / digits] */
+static const char *const search_sql[2][3] = {
+	{SEARCH_SELECT "1 = 1" SEARCH_FILTERS, SEARCH_SELECT TEXT_WHERE SEARCH_FILTERS,
+	 SEARCH_SELECT DIGITS_WHERE SEARCH_FILTERS},
+	{ASOF_SELECT "1 = 1" ASOF_FILTERS, ASOF_SELECT TEXT_WHERE ASOF_FILTERS,
+	 ASOF_SELECT DIGITS_WHERE ASOF_FILTERS},
 };
 
-static json_t *search_item(struct db_stmt *st, json_t *unit)
+/* as_of: the state that day (not yet ended; official only if by then). */
+static json_t *search_item(struct db_stmt *st, json_t *unit, const char *as_of)
 {
 	int has_m = !db_col_is_null(st, 5);
-	const char *ended = db_col_text(st, 12);
+	const char *ended = as_of ? DATE_OPEN : db_col_text(st, 12);
+	const char *official = has_m ? db_col_text(st, 11) : "";
+	if (as_of && strcmp(official, as_of) > 0) {
+		official = "";
+	}
 	return json_pack("{sI ss ss ss ss so so so so so ss ss so}", "person_id",
 			 (json_int_t)db_col_int64(st, 0), "full_name", db_col_text(st, 1),
 			 "citizen_id", db_col_text(st, 2), "gender", db_col_text(st, 3),
@@ -174,19 +228,20 @@ static json_t *search_item(struct db_stmt *st, json_t *unit)
 			 has_m ? json_string(db_col_text(st, 6)) : json_null(), "number",
 			 has_m ? json_string(db_col_text(st, 7)) : json_null(), "status",
 			 has_m ? json_string(db_col_text(st, 8)) : json_null(), "unit", unit,
-			 "joined", has_m ? db_col_text(st, 10) : "", "official",
-			 has_m ? db_col_text(st, 11) : "", "ended",
+			 "joined", has_m ? db_col_text(st, 10) : "", "official", official,
+			 "ended",
 			 has_m && strcmp(ended, DATE_OPEN) ? json_string(ended) : json_null());
 }
 
 int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		  struct err *e)
 {
-	struct unit_memo memo = {0, 0, NULL};
+	struct unit_memo memo = {0, 0, NULL, NULL};
 	struct db_stmt *st;
 	json_t *items;
 	char *fold = NULL, *pattern = NULL, upper[32];
 	const char *text = q->q && q->q[0] ? q->q : NULL;
+	const char *as_of = q->as_of && q->as_of[0] ? q->as_of : NULL;
 	int limit = q->limit > 0 ? q->limit : SEARCH_LIMIT_DEFAULT, kind = 0, rc, p = 1;
 	int filtered = (q->org && q->org[0]) || q->unit_id || (q->status && q->status[0]);
 	int64_t total = 0;
@@ -194,6 +249,9 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 	if (limit > SEARCH_LIMIT_MAX || q->offset < 0) {
 		return err_set(e, ERR_INVALID, limit > SEARCH_LIMIT_MAX ? "limit" : "offset",
 			       "limit is 1..%d and offset ≥ 0", SEARCH_LIMIT_MAX);
+	}
+	if (as_of && date_check(as_of, "as_of", e)) {
+		return -ERR_INVALID;
 	}
 	if ((rc = auth_may(cx, ACT_READ, q->unit_id, e))) {
 		return rc;
@@ -211,10 +269,19 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		pattern = kind == 1 ? like_pattern(fold) : NULL;
 		digits_after(fold, upper, sizeof upper);
 	}
-	if ((rc = db_prepare(cx->db, search_sql[kind], &st, e))) {
+	/* unit names as of the list's date (today's for the current list) */
+	if (org_tree_get(cx, as_of, &memo.tree, e)) {
+		memo.tree = NULL;
+		err_clear(e);
+	}
+	if ((rc = db_prepare(cx->db, search_sql[as_of != NULL][kind], &st, e))) {
 		free(fold);
 		free(pattern);
+		memo_free(&memo);
 		return rc;
+	}
+	for (int k = 0; as_of && k < ASOF_PARAMS; k++) {
+		db_bind_text(st, p++, as_of);
 	}
 	if (kind == 1) {
 		db_bind_text(st, p++, pattern);
@@ -232,11 +299,12 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 	}
 	items = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		json_t *unit = json_null();
+		const char *code = "", *name = "";
+		int64_t uid = 0;
 		if (!db_col_is_null(st, 5)) {
-			const char *code = "";
-			int64_t uid = db_col_int64(st, 9);
-			int in = unit_visible(cx, &memo, q->unit_id, uid, &code, e);
+			int in;
+			uid = db_col_int64(st, 9);
+			in = unit_visible(cx, &memo, q->unit_id, uid, &code, &name, e);
 			if (in < 0) {
 				rc = in;
 				break;
@@ -244,16 +312,16 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 			if (!in) {
 				continue;
 			}
-			unit = json_pack("{sI ss}", "id", (json_int_t)uid, "code", code);
 		} else if (filtered || !(cx->actor.system || cx->actor.unit_id == 0 ||
 					 member_may_write(cx, 0, e) == 0)) {
 			err_clear(e);
 			continue;
 		}
 		if (total >= q->offset && json_array_size(items) < (size_t)limit) {
-			json_array_append_new(items, search_item(st, unit));
-		} else {
-			json_decref(unit);
+			json_t *unit = uid ? json_pack("{sI ss ss}", "id", (json_int_t)uid, "code",
+						       code, "name", name)
+					   : json_null();
+			json_array_append_new(items, search_item(st, unit, as_of));
 		}
 		total++;
 	}
@@ -265,9 +333,10 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		json_decref(items);
 		return rc;
 	}
-	*out = json_pack("{so sI si si}", "items", items, "total", (json_int_t)total, "limit",
-			 limit, "offset", q->offset);
-	return 0;
+	*out = json_pack("{so sI si si so*}", "items", items, "total", (json_int_t)total,
+			 "limit", limit, "offset", q->offset, "as_of",
+			 as_of ? json_string(as_of) : NULL);
+	return *out ? 0 : err_set(e, ERR_INTERNAL, "", "out of memory");
 }
 
 /* ---- export ---- */
@@ -290,22 +359,18 @@ static const char *const export_sql[2] = {
 	"SELECT " EXPORT_COLS ", m.unit_id, m.number, m.joined, m.official, m.status,"
 	" m.ended FROM membership m JOIN person p ON p.id = m.person_id WHERE"
 	EXPORT_FILTERS " ORDER BY m.unit_id, p.name_fold, m.id",
-	"SELECT * FROM (SELECT " EXPORT_COLS ", m.unit_id AS unit, m.number, m.joined,"
-	" m.official, m.status, m.ended, p.name_fold AS k, m.id AS mid"
-	" FROM membership m JOIN person p ON p.id = m.person_id WHERE" EXPORT_FILTERS
-	" AND m.unit_from <= CAST(? AS TEXT) AND m.ended > CAST(? AS TEXT)"
-	" UNION ALL SELECT " EXPORT_COLS ", s.unit_id AS unit, m.number, m.joined,"
-	" m.official, m.status, m.ended, p.name_fold AS k, m.id AS mid"
-	" FROM membership_stint s JOIN membership m ON m.id = s.membership_id"
-	" JOIN person p ON p.id = m.person_id WHERE" EXPORT_FILTERS
-	" AND s.valid_from <= CAST(? AS TEXT) AND s.valid_to > CAST(? AS TEXT)) x"
-	" ORDER BY unit, k, mid",
+	/* as of a date: the unit and status of that day (ASOF_Y binds first) */
+	"SELECT " EXPORT_COLS ", y.unit_id, m.number, m.joined, m.official, y.st,"
+	" m.ended FROM " ASOF_Y " JOIN membership m ON m.id = y.mid"
+	" JOIN person p ON p.id = m.person_id WHERE m.org = ?"
+	" AND (CAST(? AS TEXT) IS NULL OR y.st = CAST(? AS TEXT))"
+	" ORDER BY y.unit_id, p.name_fold, m.id",
 };
 
 int member_export(struct cx *cx, const struct member_export_query *q,
 		  member_row_fn fn, void *arg, long *rows, struct err *e)
 {
-	struct unit_memo memo = {0, 0, NULL};
+	struct unit_memo memo = {0, 0, NULL, NULL};
 	struct db_stmt *st;
 	const char *status = q->status && q->status[0] ? q->status : NULL;
 	int as_of = q->as_of && q->as_of[0], rc, p = 1;
@@ -323,18 +388,15 @@ int member_export(struct cx *cx, const struct member_export_query *q,
 	    (rc = db_prepare(cx->db, export_sql[as_of], &st, e))) {
 		return rc;
 	}
-	for (int k = 0; k < (as_of ? 2 : 1); k++) {
-		db_bind_text(st, p++, q->org);
-		db_bind_text(st, p++, status);
-		db_bind_text(st, p++, status);
-		if (as_of) {
-			db_bind_text(st, p++, q->as_of);
-			db_bind_text(st, p++, q->as_of);
-		}
+	for (int k = 0; as_of && k < ASOF_PARAMS; k++) {
+		db_bind_text(st, p++, q->as_of);
 	}
+	db_bind_text(st, p++, q->org);
+	db_bind_text(st, p++, status);
+	db_bind_text(st, p++, status);
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		const char *cells[MEMBER_EXPORT_NCOL], *code = "";
-		int in = unit_visible(cx, &memo, q->unit_id, db_col_int64(st, 12), &code, e);
+		int in = unit_visible(cx, &memo, q->unit_id, db_col_int64(st, 12), &code, NULL, e);
 		if (in < 0) {
 			rc = in;
 			break;
@@ -345,8 +407,13 @@ int member_export(struct cx *cx, const struct member_export_query *q,
 		for (int c = 0; c < MEMBER_EXPORT_NCOL; c++) {
 			cells[c] = c == MF_UNIT_CODE ? code : db_col_text(st, c);
 		}
-		if (strcmp(cells[MEMBER_EXPORT_NCOL - 1], DATE_OPEN) == 0) {
+		/* as of a date: the state that day (not ended yet; official
+		 * only when it was by then) */
+		if (strcmp(cells[MEMBER_EXPORT_NCOL - 1], DATE_OPEN) == 0 || as_of) {
 			cells[MEMBER_EXPORT_NCOL - 1] = "";
+		}
+		if (as_of && strcmp(cells[MF_OFFICIAL], q->as_of) > 0) {
+			cells[MF_OFFICIAL] = "";
 		}
 		if ((rc = fn(arg, cells, e)) < 0) {
 			break;

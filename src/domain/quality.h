@@ -61,6 +61,22 @@ int quality_unit(struct cx *cx, int64_t unit_id, json_t **out, struct err *e);
  * worklist and its CSV/XLSX export (ACT_READ). */
 int quality_problems(struct cx *cx, int64_t unit_id, int limit, int offset,
 		     json_t **out, struct err *e);
+/* The verdict on one person's record, counted as the unit figures count
+ * (stored findings of the rules enabled now; a membership counts while it
+ * has not ended and is clean without a finding of severity error):
+ * {"person_id","ok","records","clean","errors","warnings",
+ *  "memberships":[{"membership_id","org","unit":{"id","code","name"},
+ *                  "counted","ok"}],
+ *  "problems":[{"membership_id","org","rule","field","severity",
+ *               "message" (cx->lang),"message_vi","message_en","detail",
+ *               "fix" (person|number|transfer|history: where to correct
+ *               it),"counted"}]}  — errors first per membership.
+ * "ok" is true when every counted membership is clean; errors/warnings
+ * count the findings of counted memberships.  Read right as for the
+ * person (member_person_get); ERR_NOT_FOUND "id" for no such person.
+ * quality_person.c. */
+int quality_person(struct cx *cx, int64_t person_id, json_t **out,
+		   struct err *e);
 /* Record today's figure of each unit in the subtree (quality_history) and
  * return the series for the chart: [{"day","records","clean","quality_pct"}]. */
 int quality_history(struct cx *cx, int64_t unit_id, json_t **out,

@@ -66,16 +66,10 @@ static int h_people_list(struct http_req *r, struct err *e)
 		.org = req_q_str(r, "org"),
 		.unit_id = req_q_int(r, "unit"),
 		.status = req_q_str(r, "status"),
+		.as_of = req_q_str(r, "as_of"),
 		.limit = (int)req_q_int(r, "limit"),
 		.offset = (int)req_q_int(r, "offset"),
 	};
-	if (req_q_str(r, "as_of")) {
-		/* member_query has no date yet: refuse rather than ignore. */
-		return err_set(e, ERR_INVALID, "as_of",
-			       "the member list has no as-of date yet; "
-			       "GET /members/export?as_of= lists the members "
-			       "on a date");
-	}
 	return member_search(&r->cx, &q, &r->out, e);
 }
 
@@ -93,6 +87,11 @@ static int h_people_create(struct http_req *r, struct err *e)
 static int h_people_get(struct http_req *r, struct err *e)
 {
 	return member_person_get(&r->cx, r->id, &r->out, e);
+}
+
+static int h_people_quality(struct http_req *r, struct err *e)
+{
+	return quality_person(&r->cx, r->id, &r->out, e);
 }
 
 static int h_people_update(struct http_req *r, struct err *e)
@@ -215,6 +214,8 @@ const struct route routes_members[] = {
 		    Q_STR("status", STATUS_MAX), Q_AS_OF, Q_LIMIT, Q_OFFSET}},
 	{.method = "POST", .path = "/people", .fn = h_people_create, .flags = AB},
 	{.method = "GET", .path = "/people/{id}", .fn = h_people_get, .flags = A},
+	{.method = "GET", .path = "/people/{id}/quality", .fn = h_people_quality,
+	 .flags = A},
 	{.method = "PATCH", .path = "/people/{id}", .fn = h_people_update,
 	 .flags = AB},
 	{.method = "POST", .path = "/memberships", .fn = h_admit, .flags = AB},

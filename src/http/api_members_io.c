@@ -48,8 +48,9 @@ static struct ticket {
 	int64_t user;
 	char id[TICKET_MAX + 1];
 	int64_t job;
-	int finished;
+	int finished, failed;
 	long rows;
+	char err_code[24], err_field[64], err_message[512]; /* failed */
 } tickets[TICKETS];
 static unsigned tk_gen;
 static int tk_next;
@@ -101,16 +102,39 @@ static void ticket_set(const struct ticket_ref *ref, int64_t job, int finished,
 	pthread_mutex_unlock(&tk_lock);
 }
 
+/* The outcome of a finished import on its ticket (e when rc < 0). */
+static void ticket_end(const struct ticket_ref *ref, long rows, int rc,
+		       const struct err *e)
+{
+	pthread_mutex_lock(&tk_lock);
+	if (ref->slot >= 0 && tickets[ref->slot].gen == ref->gen) {
+		struct ticket *t = &tickets[ref->slot];
+		t->finished = 1;
+		t->rows = rows;
+		t->failed = rc < 0;
+		if (rc < 0) {
+			snprintf(t->err_code, sizeof t->err_code, "%s", err_code_name(e->code));
+			snprintf(t->err_field, sizeof t->err_field, "%s", e->field);
+			snprintf(t->err_message, sizeof t->err_message, "%s", e->msg);
+		}
+	}
+	pthread_mutex_unlock(&tk_lock);
+}
+
 static void on_import_start(void *arg, int64_t job_id)
 {
 	ticket_set(arg, job_id, 0, 0);
 }
 
+/* {"ticket","job_id","state","rows","rows_estimate","done"} and, once
+ * done, "result" (the final counts) and "error" (null unless failed). */
 int api_imports_progress(struct http_req *r, struct err *e)
 {
 	const char *id = req_q_str(r, "ticket");
 	struct ticket t = {0};
-	struct import_progress p = {0, 0, 0};
+	struct import_progress p;
+	json_t *result = NULL, *error = NULL;
+	const char *state;
 	if (!id) {
 		return err_set(e, ERR_BAD_REQUEST, "ticket", "ticket is required");
 	}
@@ -128,18 +152,37 @@ int api_imports_progress(struct http_req *r, struct err *e)
 	if (!t.gen) {
 		return err_set(e, ERR_NOT_FOUND, "ticket", "no import with this ticket");
 	}
-	if (t.job && import_progress(t.job, &p) != 0) {
+	memset(&p, 0, sizeof p);
+	if (!t.job || import_progress(t.job, &p) != 0) {
 		memset(&p, 0, sizeof p);
 	}
-	if (t.finished) {
+	if (t.finished && !p.done) {
+		/* ended before its job started (a refused request): the
+		 * ticket knows the outcome */
 		p.done = 1;
 		p.rows = t.rows;
+		p.state = t.failed ? "failed" : "done";
+		snprintf(p.err_code, sizeof p.err_code, "%s", t.err_code);
+		snprintf(p.err_field, sizeof p.err_field, "%s", t.err_field);
+		snprintf(p.err_message, sizeof p.err_message, "%s", t.err_message);
 	}
-	r->out = json_pack("{ss sI ss sI sI sb}", "ticket", t.id, "job_id",
-			   (json_int_t)t.job, "state",
-			   p.done ? "done" : t.job ? "running" : "starting", "rows",
-			   (json_int_t)p.rows, "rows_estimate",
-			   (json_int_t)p.rows_estimate, "done", p.done);
+	state = p.done ? (p.state ? p.state : "done") : t.job ? "running" : "starting";
+	if (p.done) {
+		result = json_pack("{sI sI sI sI sI sI sb}", "rows", (json_int_t)p.rows, "valid",
+				   (json_int_t)p.valid, "rejected", (json_int_t)p.rejected,
+				   "inserted", (json_int_t)p.inserted, "updated",
+				   (json_int_t)p.updated, "unchanged", (json_int_t)p.unchanged,
+				   "committed", p.committed);
+	}
+	if (p.done && strcmp(state, "failed") == 0) {
+		error = json_pack("{ss ss ss}", "code", p.err_code[0] ? p.err_code : "internal",
+				  "field", p.err_field, "message", p.err_message);
+	}
+	r->out = json_pack("{ss sI ss sI sI sb so* so*}", "ticket", t.id, "job_id",
+			   (json_int_t)t.job, "state", state, "rows", (json_int_t)p.rows,
+			   "rows_estimate", (json_int_t)p.rows_estimate, "done", p.done,
+			   "result", result ? result : json_null(), "error",
+			   error ? error : json_null());
 	return r->out ? 0 : err_set(e, ERR_INTERNAL, "", "out of memory");
 }
 
@@ -224,7 +267,7 @@ int api_imports_post(struct http_req *r, struct err *e)
 	}
 	rc = import_members(&r->cx, &o, &res, &out, e);
 	unlink(path);
-	ticket_set(&ref, 0, 1, res.rows);
+	ticket_end(&ref, res.rows, rc, e);
 	if (rc == 0) {
 		r->out = out;
 		r->status = o.dry_run ? 200 : 201;

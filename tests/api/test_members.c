@@ -5,8 +5,10 @@
  * citizen ID (422 naming the field), the import of a small CSV (all or
  * nothing, skip_invalid, dry run, re-import, preview, progress ticket),
  * the exports (formula injection neutralized, XLSX), the data-quality
- * figures before and after fixing a record, and scope (403 outside the
- * caller's subtree).  Works on the demo dataset: where it needs exact
+ * figures before and after fixing a record, the member list as of a date
+ * (unit and status of that day, unit names) and a person's own quality
+ * verdict, the progress of refused and dry-run imports, and scope (403
+ * outside the caller's subtree).  Works on the demo dataset: where it needs exact
  * numbers it creates its own people under VN-01 and compares differences,
  * so the demo members and earlier runs against the same server do not
  * matter.  Citizen IDs are unique per run (serials ≥ 500000, which the
@@ -362,29 +364,50 @@ TEST(members_import_csv)
 	resp_release(&r);
 
 	/* All or nothing: one bad row, nothing imported; the counts and the
-	 * refused row come with the error. */
-	snprintf(q, sizeof q, "/imports?org=party&unit=%lld&file_name=members.csv", c1);
+	 * refused row come with the error, and the progress ends as failed. */
+	snprintf(q, sizeof q, "/imports?org=party&unit=%lld&file_name=members.csv&ticket=fail-%s",
+		 c1, api.tag);
 	r = post_raw(&api.admin, q, csv);
 	CHECK_ERROR(r, 422, "invalid", "file");
 	CHECK(jpi(r.json, "rows") == 3);
 	CHECK(jpi(r.json, "valid") == 2);
 	CHECK(jpi(r.json, "rejected") == 1);
+	CHECK(jpi(r.json, "inserted") == 0); /* the clean rows were rolled back */
+	CHECK(jpi(r.json, "errors_more") == 0);
 	CHECK(json_is_false(jp(r.json, "committed")));
 	CHECK(jpn(r.json, "errors") == 1);
 	CHECK(jpi(r.json, "errors.0.line") == 4);
 	CHECK(strstr(jps(r.json, "errors.0.message") ? jps(r.json, "errors.0.message") : "",
 		     "citizen_id") != NULL);
 	resp_release(&r);
+	r = api_get(&api.admin, "/imports/progress?ticket=fail-%s", api.tag);
+	CHECK_STATUS(r, 200);
+	CHECK(json_is_true(jp(r.json, "done")));
+	CHECK_STR(jps(r.json, "state"), "failed");
+	CHECK(jpi(r.json, "rows") == 3);
+	CHECK(jpi(r.json, "result.rejected") == 1);
+	CHECK(jpi(r.json, "result.inserted") == 0);
+	CHECK_STR(jps(r.json, "error.field"), "file");
+	resp_release(&r);
 	r = api_get(&api.admin, "/people?q=%s", a);
 	CHECK(jpi(r.json, "total") == 0);
 	resp_release(&r);
 
-	/* A dry run with skip_invalid writes nothing either. */
-	snprintf(q, sizeof q, "/imports?org=party&unit=%lld&skip_invalid=1&dry_run=1", c1);
+	/* A dry run with skip_invalid writes nothing either; its progress
+	 * ends as a dry run. */
+	snprintf(q, sizeof q, "/imports?org=party&unit=%lld&skip_invalid=1&dry_run=1&ticket=dry-%s",
+		 c1, api.tag);
 	r = post_raw(&api.admin, q, csv);
 	CHECK_STATUS(r, 200);
 	CHECK(json_is_true(jp(r.json, "dry_run")));
 	CHECK(jpi(r.json, "inserted") == 2);
+	resp_release(&r);
+	r = api_get(&api.admin, "/imports/progress?ticket=dry-%s", api.tag);
+	CHECK_STATUS(r, 200);
+	CHECK(json_is_true(jp(r.json, "done")));
+	CHECK_STR(jps(r.json, "state"), "dry_run");
+	CHECK(jpi(r.json, "result.inserted") == 2);
+	CHECK(json_is_null(jp(r.json, "error")));
 	resp_release(&r);
 	r = api_get(&api.admin, "/people?q=%s", b);
 	CHECK(jpi(r.json, "total") == 0);
@@ -569,6 +592,120 @@ TEST(members_quality_fix_record)
 	r = api_get(&api.admin, "/quality/problems?unit=%lld&format=doc", hn);
 	CHECK_ERROR(r, 422, "invalid", "format");
 	resp_release(&r);
+}
+
+TEST(members_list_as_of_and_person_quality)
+{
+	long long hn = api_unit_id(&api.admin, "VN-01", NULL);
+	long long c1 = api_unit_id(&api.admin, "VN-01-C01", NULL);
+	long long c3 = api_unit_id(&api.admin, "VN-01-C03", NULL);
+	long long p, m, bad, rev = 0;
+	char id[13], bad_id[13], path[64];
+	struct client tq = {0};
+	struct resp r;
+
+	p = person_fresh("Tạ Văn Ngày Cũ", id);
+	m = admit(p, "party", c1, "2021-03-01", &rev);
+	CHECK(m > 0);
+	snprintf(path, sizeof path, "/memberships/%lld/events", m);
+	r = api_post(&api.admin, path,
+		     json_pack("{ss ss ss sI}", "kind", "transfer", "date", "2025-08-01", "decision",
+			       "QĐ chuyển", "to_unit", (json_int_t)c3));
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	r = api_post(&api.admin, path,
+		     json_pack("{ss ss ss}", "kind", "suspend", "date", "2025-09-01", "decision",
+			       "QĐ đình chỉ"));
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+
+	/* As of 2024-01-01: in VN-01-C01, active, with the unit's name. */
+	r = api_get(&api.admin, "/people?q=%s&as_of=2024-01-01", id);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "total") == 1);
+	CHECK(jpi(r.json, "items.0.unit.id") == c1);
+	CHECK_STR(jps(r.json, "items.0.unit.code"), "VN-01-C01");
+	CHECK(jps(r.json, "items.0.unit.name") && jps(r.json, "items.0.unit.name")[0]);
+	CHECK_STR(jps(r.json, "items.0.status"), "active");
+	CHECK_STR(jps(r.json, "as_of"), "2024-01-01");
+	resp_release(&r);
+	/* As of 2025-09-15: in VN-01-C03, suspended; the unit filter follows. */
+	r = api_get(&api.admin, "/people?q=%s&as_of=2025-09-15", id);
+	CHECK(jpi(r.json, "items.0.unit.id") == c3);
+	CHECK_STR(jps(r.json, "items.0.status"), "suspended");
+	resp_release(&r);
+	r = api_get(&api.admin, "/people?q=%s&as_of=2024-01-01&unit=%lld", id, c3);
+	CHECK(jpi(r.json, "total") == 0);
+	resp_release(&r);
+	r = api_get(&api.admin, "/people?q=%s&as_of=2025-09-15&status=active", id);
+	CHECK(jpi(r.json, "total") == 0);
+	resp_release(&r);
+	r = api_get(&api.admin, "/people?q=%s&as_of=2021-02-28", id);
+	CHECK(jpi(r.json, "total") == 0);
+	resp_release(&r);
+	/* Today's list: the unit's name too. */
+	r = api_get(&api.admin, "/people?q=%s", id);
+	CHECK(jpi(r.json, "items.0.unit.id") == c3);
+	CHECK(jps(r.json, "items.0.unit.name") && jps(r.json, "items.0.unit.name")[0]);
+	CHECK(jp(r.json, "as_of") == NULL);
+	resp_release(&r);
+	/* Dates that do not exist. */
+	r = api_get(&api.admin, "/people?as_of=2025-02-30");
+	CHECK_STATUS2(r, 400, 422);
+	CHECK_STR(jps(r.json, "error.field"), "as_of");
+	resp_release(&r);
+	r = api_get(&api.admin, "/people?as_of=yesterday");
+	CHECK_STATUS2(r, 400, 422);
+	CHECK_STR(jps(r.json, "error.field"), "as_of");
+	resp_release(&r);
+	/* The export as of the same day: that day's status. */
+	r = api_get(&api.admin, "/members/export?org=party&unit=%lld&as_of=2025-09-15&format=csv", hn);
+	CHECK_STATUS(r, 200);
+	{
+		const char *line = r.body ? strstr(r.body, id) : NULL;
+		const char *eol = line ? strchr(line, '\n') : NULL;
+		CHECK(line != NULL);
+		if (line && eol) {
+			char row[1024];
+			snprintf(row, sizeof row, "%.*s", (int)(eol - line), line);
+			CHECK(strstr(row, "VN-01-C03") != NULL && strstr(row, "suspended") != NULL);
+		}
+	}
+	resp_release(&r);
+
+	/* A person's quality verdict: clean, then one flagged. */
+	r = api_get(&api.admin, "/people/%lld/quality", p);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "person_id") == p);
+	CHECK(jpi(r.json, "records") == 1);
+	CHECK(jpi(r.json, "errors") == 0);
+	CHECK(json_is_true(jp(r.json, "ok")));
+	resp_release(&r);
+	cid(bad_id, 0, 1990, serial_k++);
+	memcpy(bad_id, "099", 3); /* no such province */
+	bad = person_new(&api.admin, "Lỗi Văn Tỉnh", 0, "1990-05-17", bad_id);
+	CHECK(admit(bad, "party", c1, "2018-05-19", NULL) > 0);
+	r = api_get(&api.admin, "/people/%lld/quality", bad);
+	CHECK_STATUS(r, 200);
+	CHECK(json_is_false(jp(r.json, "ok")));
+	CHECK(jpi(r.json, "errors") >= 1);
+	CHECK(jfind(r.json, "problems", "rule", "citizen_id.province") != NULL);
+	CHECK_STR(jps(jfind(r.json, "problems", "rule", "citizen_id.province"), "fix"), "person");
+	CHECK_STR(jps(jfind(r.json, "problems", "rule", "citizen_id.province"), "severity"), "error");
+	CHECK(jps(jfind(r.json, "problems", "rule", "citizen_id.province"), "message_vi") != NULL);
+	resp_release(&r);
+	r = api_get(&api.admin, "/people/999999999/quality");
+	CHECK_ERROR(r, 404, "not_found", "id");
+	resp_release(&r);
+	CHECK(api_login(&tq, "tuyenquang.manager", DEMO_PASSWORD) == 200);
+	r = api_get(&tq, "/people/%lld/quality", bad);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	r = api_get(&tq, "/people?q=%s&as_of=2024-01-01", id);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "total") == 0);
+	resp_release(&r);
+	client_release(&tq);
 }
 
 TEST(members_scope_forbidden)

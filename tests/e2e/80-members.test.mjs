@@ -97,6 +97,27 @@ export default [
       const r = await api(page, 'GET', `/memberships/${m.membership.id}`);
       assert(r.status === 200 && r.data.unit.id === c3.id, 'the membership is not in VN-01-C03');
       assert(r.data.stints.length === 2 && r.data.stints[0].to === '2025-09-15', 'the first stint does not end on the transfer date');
+
+      // The list as of a date before the transfer shows the member in the unit of that day, by name.
+      const q = encodeURIComponent(`trinh van chuyen ${stamp.toLowerCase()}`);
+      await page.goto(`${env.url}/#/members?q=${q}&as_of=2025-09-01`);
+      await page.locator(`${tid('members-total')}[data-as-of="2025-09-01"]`).waitFor();
+      const then = page.locator(`${tid('member-row')}[data-person-id="${m.person.id}"] ${tid('member-unit')}`);
+      await then.waitFor();
+      assert(await then.getAttribute('data-unit-id') === String(c1.id), 'as of 2025-09-01 the member should be in VN-01-C01');
+      assert((await then.textContent()).includes(c1.name), 'the list does not show the unit name');
+      await page.locator(tid('members-as-of')).fill('');
+      await page.locator(`${tid('members-total')}[data-as-of=""]`).waitFor();
+      await page.locator(`${tid('member-row')}[data-person-id="${m.person.id}"] ${tid('member-unit')}[data-unit-id="${c3.id}"]`).waitFor();
+
+      // The person page lists the record's problems, each with where to fix it.
+      const bad = await newMember(page, { name: `Lỗi Văn Tỉnh ${stamp}`, unitId: c1.id, citizen: `099${citizenId(1988).slice(3)}` });
+      await page.goto(`${env.url}/#/people/${bad.person.id}`);
+      const problem = page.locator(`${tid('person-problems')}[data-ok="0"] ${tid('person-problem')}[data-rule="citizen_id.province"]`);
+      await problem.waitFor();
+      assert(await problem.getAttribute('data-severity') === 'error', 'the province rule should be an error');
+      assert(await problem.locator(tid('problem-fix')).count() === 1, 'the problem has no link to fix it');
+      await page.locator(`${tid('person-problems')}[data-ok="0"]`).waitFor();
     }),
   },
   {

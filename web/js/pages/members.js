@@ -1,11 +1,13 @@
 // Member list: search by name, citizen ID or card number (diacritics ignored), filters by
-// organization, unit (its subtree) and status, pages of 50, and export of the list as CSV or XLSX.
+// organization, unit (its subtree), status and an "as of" date (the list as it stood that day:
+// each member in the unit of that day, with that day's status), pages of 50, and export of the
+// same list as CSV or XLSX.
 import { h, mount, debounce } from '../dom.js';
 import { get } from '../api.js';
 import { t, tn } from '../i18n.js';
 import { session } from '../session.js';
 import { href, replaceQuiet } from '../router.js';
-import { today, isDate, fmtDate } from '../format.js';
+import { isDate, fmtDate } from '../format.js';
 import { unitPicker } from '../unitpicker.js';
 import { pager } from '../pager.js';
 import { field, select, banner, FormErrors } from '../form.js';
@@ -18,7 +20,10 @@ const LIMIT = 50;
 
 export function render(main, ctx) {
   const q = ctx.query;
-  const f = { q: q.get('q') || '', org: q.get('org') || '', status: q.get('status') || '', unit: q.get('unit') || '' };
+  const f = {
+    q: q.get('q') || '', org: q.get('org') || '', status: q.get('status') || '', unit: q.get('unit') || '',
+    as_of: isDate(q.get('as_of') || '') ? q.get('as_of') : '',
+  };
   let offset = Number(q.get('offset')) || 0;
 
   const msg = banner();
@@ -30,6 +35,11 @@ export function render(main, ctx) {
   const org = orgSelect({ 'data-testid': 'members-org' }, { any: true });
   org.value = f.org;
   const status = select([['', t('members.any_status')], ...STATUSES.map((s) => [s, t(`mstatus.${s}`)])], { 'data-testid': 'members-status' });
+  // The list as of a date (empty: today's records).
+  const asOf = h('input', {
+    type: 'date', class: 'input input-date', 'data-testid': 'members-as-of', id: 'members-as-of', max: '9999-12-31',
+    value: f.as_of,
+  });
   status.value = f.status;
   const unit = unitPicker({ testid: 'members-unit', placeholder: t('members.unit_ph'), onChange: (u) => { f.unit = u ? String(u.id) : ''; reload(); } });
   if (/^\d+$/.test(f.unit)) {
@@ -45,15 +55,14 @@ export function render(main, ctx) {
     h('div', { class: 'filter-grid filter-grid-3' },
       field({ label: t('member.org'), control: org, key: 'org', errors }),
       field({ label: t('member.status'), control: status, key: 'status', errors }),
-      field({ label: t('member.unit'), control: unit.el, key: 'unit', errors })));
+      field({ label: t('member.unit'), control: unit.el, key: 'unit', errors }),
+      field({ label: t('members.as_of'), control: asOf, key: 'as_of', errors, hint: t('members.as_of_hint') })));
 
-  // Export: the current filters, an organization and optionally a date.
-  const asOf = h('input', { type: 'date', class: 'input input-date', 'data-testid': 'members-export-as-of', id: 'members-export-as-of', max: '9999-12-31' });
+  // Export: the current filters (with the list's date), an organization.
   const csvBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'members-export-csv', onclick: () => exportAs('csv') }, t('members.export_csv'));
   const xlsxBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'members-export-xlsx', onclick: () => exportAs('xlsx') }, t('members.export_xlsx'));
   const exportHint = h('span', { class: 'field-hint', 'data-testid': 'members-export-hint' });
   const exportBox = h('div', { class: 'export-box' },
-    h('div', { class: 'inline-field' }, h('label', { class: 'field-label', for: 'members-export-as-of' }, t('members.export_as_of')), asOf),
     h('div', { class: 'export-buttons' }, csvBtn, xlsxBtn), exportHint);
 
   const box = h('div');
@@ -73,30 +82,33 @@ export function render(main, ctx) {
   search.addEventListener('input', debounce(reload, 300));
   org.addEventListener('change', reload);
   status.addEventListener('change', reload);
+  asOf.addEventListener('change', reload);
 
   function syncExport() {
     const ok = Boolean(f.org);
     csvBtn.disabled = !ok;
     xlsxBtn.disabled = !ok;
-    exportHint.textContent = ok ? t('members.export_hint', { org: orgName(f.org) }) : t('members.export_need_org');
+    exportHint.textContent = !ok ? t('members.export_need_org')
+      : f.as_of ? t('members.export_hint_as_of', { org: orgName(f.org), date: fmtDate(f.as_of) })
+        : t('members.export_hint', { org: orgName(f.org) });
   }
 
   function reload() {
-    Object.assign(f, { q: search.value.trim(), org: org.value, status: status.value });
+    Object.assign(f, { q: search.value.trim(), org: org.value, status: status.value, as_of: asOf.value });
     offset = 0;
     load();
   }
 
   async function exportAs(format) {
     errors.clear();
-    if (asOf.value && !isDate(asOf.value)) { errors.fieldError('as_of', t('form.bad_date')); return; }
+    if (f.as_of && !isDate(f.as_of)) { errors.fieldError('as_of', t('form.bad_date')); return; }
     const btn = format === 'csv' ? csvBtn : xlsxBtn;
     const label = btn.textContent;
     btn.disabled = true;
     btn.textContent = t('common.working');
     try {
       await download('/members/export', {
-        format, org: f.org, status: f.status, unit: f.unit || session.user.unit_id, as_of: asOf.value,
+        format, org: f.org, status: f.status, unit: f.unit || session.user.unit_id, as_of: f.as_of,
       }, `members.${format}`);
       notify(t('members.exported'));
     } catch (e) {
@@ -112,11 +124,13 @@ export function render(main, ctx) {
     replaceQuiet(href('/members', { ...f, offset: offset || '' }));
     mount(box, loading());
     errors.clear();
+    if (f.as_of && !isDate(f.as_of)) { errors.fieldError('as_of', t('form.bad_date')); mount(box, empty()); return; }
     try {
-      const r = await get('/people', { q: f.q, org: f.org, status: f.status, unit: f.unit, limit: LIMIT, offset });
+      const r = await get('/people', { q: f.q, org: f.org, status: f.status, unit: f.unit, as_of: f.as_of, limit: LIMIT, offset });
       if (!ctx.alive()) return;
       const items = r.items || [];
-      meta.textContent = tn('members.count', r.total ?? items.length);
+      meta.textContent = tn('members.count', r.total ?? items.length) + (r.as_of ? ` · ${t('members.as_of_on', { date: fmtDate(r.as_of) })}` : '');
+      meta.dataset.asOf = r.as_of || '';
       if (!items.length) { mount(box, empty(f.q ? t('members.none_q', { q: f.q }) : t('members.none'))); return; }
       mount(box,
         h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'members-table' },
@@ -138,14 +152,13 @@ export function render(main, ctx) {
       h('td', { class: 'nowrap' }, it.citizen_id ? code(it.citizen_id) : h('span', { class: 'muted' }, '—')),
       h('td', { class: 'nowrap' }, fmtDate(it.birth_date)),
       h('td', null, it.org ? orgName(it.org) : h('span', { class: 'muted' }, t('members.no_membership'))),
-      h('td', null, it.unit ? code(it.unit.code) : ''),
+      h('td', { 'data-testid': 'member-unit', 'data-unit-id': it.unit ? it.unit.id : '' },
+        it.unit ? [h('span', { class: 'cell-main' }, it.unit.name || ''), ' ', code(it.unit.code)] : ''),
       h('td', null, it.number || ''),
       h('td', { class: 'nowrap' }, fmtDate(it.joined)),
       h('td', null, it.status ? statusBadge(it.status) : ''));
   }
 
   syncExport();
-  asOf.value = q.get('as_of') && isDate(q.get('as_of')) ? q.get('as_of') : '';
-  asOf.max = today();
   load();
 }

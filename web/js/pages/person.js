@@ -63,26 +63,40 @@ export function render(main, ctx) {
     if (fix && write) edit(p);
   }
 
-  // The record's problems, from the worklist of each unit it is in (a best effort: 500 per unit).
+  // The record's problems (GET /people/{id}/quality: the same rules and counting as the unit figures),
+  // each with where to correct it: the record's field, a transfer, or the membership's history.
   async function problems(p) {
-    const units = [...new Set((p.memberships || []).filter((m) => !m.ended).map((m) => m.unit && m.unit.id).filter(Boolean))];
-    if (!units.length) return;
-    const found = [];
-    await Promise.all(units.map(async (u) => {
-      try {
-        const r = await getL('/quality/problems', { unit: u, limit: 500 });
-        for (const it of r.items || []) if (String(it.person_id) === String(p.id)) found.push(it);
-      } catch { /* figures are a help here, not a requirement */ }
-    }));
+    let q;
+    try {
+      q = await get(`/people/${p.id}/quality`);
+    } catch { return; /* a help here, not a requirement */ }
     const box = document.getElementById('person-problems');
-    if (!ctx.alive() || !box || !found.length) return;
-    mount(box, h('section', { class: 'card card-warn', 'data-testid': 'person-problems' },
-      h('h2', { class: 'card-title' }, t('person.problems')),
-      h('ul', { class: 'problem-list' }, found.map((it) => h('li', { 'data-rule': it.rule, 'data-field': it.field },
+    if (!ctx.alive() || !box) return;
+    const items = q.problems || [];
+    if (!items.length) {
+      if (q.records) mount(box, h('p', { class: 'quality-ok', 'data-testid': 'person-quality-ok' }, badge(t('person.quality_ok'), 'ok')));
+      return;
+    }
+    const write = canWriteMembers();
+    const fieldName = (f) => (t(`person.${f}`) !== `person.${f}` ? t(`person.${f}`) : f);
+    const fixLink = (it) => {
+      if (!write || !it.counted) return null;
+      if (it.fix === 'person') return h('a', { class: 'btn btn-small', href: href(`/people/${p.id}`, { fix: it.field }), 'data-testid': 'problem-fix', onclick: (e) => { e.preventDefault(); fix = it.field; replaceQuiet(href(`/people/${p.id}`, { fix: it.field })); edit(p); } }, t('person.fix_field', { field: fieldName(it.field) }));
+      if (it.fix === 'transfer') return h('a', { class: 'btn btn-small', href: href(`/memberships/${it.membership_id}/transfer`), 'data-testid': 'problem-fix' }, t('person.fix_transfer'));
+      if (it.fix === 'history') return h('a', { class: 'btn btn-small', href: href(`/memberships/${it.membership_id}/event`), 'data-testid': 'problem-fix' }, t('person.fix_history'));
+      return h('span', { class: 'muted' }, t('person.fix_number'));
+    };
+    const summary = q.ok ? t('person.quality_warnings', { n: q.warnings }) : t('person.quality_errors', { n: q.errors });
+    mount(box, h('section', { class: q.ok ? 'card' : 'card card-warn', 'data-testid': 'person-problems', 'data-ok': q.ok ? '1' : '0' },
+      h('div', { class: 'card-head' }, h('h2', { class: 'card-title' }, t('person.problems')), h('span', { class: 'card-meta', 'data-testid': 'person-problems-summary' }, summary)),
+      h('ul', { class: 'problem-list' }, items.map((it) => h('li', { 'data-rule': it.rule, 'data-field': it.field, 'data-severity': it.severity, 'data-testid': 'person-problem' },
         badge(t(`severity.${it.severity}`), it.severity === 'error' ? 'danger' : 'warn'), ' ',
-        h('strong', null, t(`person.${it.field}`) !== `person.${it.field}` ? t(`person.${it.field}`) : it.field), ': ', it.message,
-        ' ', h('span', { class: 'muted' }, `(${orgName(it.org)} · ${it.unit_code})`)))),
-      canWriteMembers() ? h('p', { class: 'muted' }, t('person.problems_hint')) : null));
+        h('strong', null, fieldName(it.field)), ': ', it.message,
+        it.detail ? [' ', h('span', { class: 'muted' }, `(${it.detail})`)] : null,
+        ' ', h('span', { class: 'muted' }, `· ${orgName(it.org)}`),
+        it.counted ? null : [' ', badge(t('person.problem_ended'), 'neutral')],
+        ' ', fixLink(it)))),
+      write ? h('p', { class: 'muted' }, t('person.problems_hint')) : null));
   }
 
   function edit(p) {
