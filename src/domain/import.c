@@ -20,6 +20,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/import_internal.h"
+#include "domain/member_log.h"
 #include "report/table_write.h"
 
 #define MAX_MESSAGES_DEFAULT 20
@@ -203,7 +204,7 @@ static int insert_membership(struct writer *w, const struct imp_batch *b,
 			     struct err *e)
 {
 	struct db_stmt *st = w->ins_member;
-	int k = w->own_ids;
+	int k = w->own_ids, rc;
 	if (k) {
 		*mid = w->next_member++;
 		db_bind_int64(st, 1, *mid);
@@ -215,7 +216,8 @@ static int insert_membership(struct writer *w, const struct imp_batch *b,
 	db_bind_text(st, k + 5, val(b, ir, MF_OFFICIAL));
 	db_bind_int64(st, k + 6, ir->unit_id);
 	db_bind_text(st, k + 7, val(b, ir, MF_JOINED));
-	return run(st, k ? NULL : mid, e);
+	rc = run(st, k ? NULL : mid, e);
+	return rc || w->fresh ? rc : member_log_new(w->cx->db, *mid, e); /* fresh: rebuilt */
 }
 
 static int insert_new(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
@@ -334,7 +336,7 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_text(st, 11, imp_str(b, ir->fold));
 		db_bind_int64(st, 12, w->cx->now_ms);
 		db_bind_int64(st, 13, m->person);
-		if ((rc = run(st, NULL, e))) {
+		if ((rc = member_log_person(w->cx->db, m->person, e)) || (rc = run(st, NULL, e))) {
 			return rc;
 		}
 	}
@@ -351,7 +353,8 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_text(w->upd_member, 1, num);
 		db_bind_text(w->upd_member, 2, off);
 		db_bind_int64(w->upd_member, 3, m->member);
-		if ((rc = run(w->upd_member, NULL, e))) {
+		if ((rc = member_log_membership(w->cx->db, m->member, e)) ||
+		    (rc = run(w->upd_member, NULL, e))) {
 			return rc;
 		}
 	}
