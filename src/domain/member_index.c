@@ -531,16 +531,15 @@ static uint32_t eth_index(struct midx *x, const char *s)
 	return (uint32_t)++x->n_eth;
 }
 
+/* 1899-12-31 as a day number (70 years and 17 leap days before 1970). */
+#define DAY0 (-25568)
+
 /* The packed attributes of a person (member_index.h). */
 static uint32_t attr_of(struct midx *x, const char *g, const char *birth, const char *eth)
 {
-	static int32_t day0;
 	int64_t bd = 0;
-	if (!day0) {
-		day0 = member_day("1899-12-31");
-	}
 	if (strlen(birth) >= 10) {
-		bd = member_day(birth) - day0;
+		bd = member_day(birth) - DAY0;
 		bd = bd < 1 ? 1 : bd > 0xFFFF ? 0xFFFF : bd;
 	}
 	return (uint32_t)bd | (uint32_t)(g[0] == 'M' ? 1 : g[0] == 'F' ? 2 : 0) << 16 |

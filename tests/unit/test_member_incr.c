@@ -7,9 +7,11 @@
  * admitted/left, breakdowns and children from the shared index (caught up
  * from the change log, not rebuilt) are compared with those of an index
  * built from the tables, for several dates, subtrees and organizations.
- * Also: a write that keeps no log makes the index rebuild, and a refused
- * write leaves no log rows behind.
+ * Also: a write that keeps no log makes the index rebuild, a refused write
+ * leaves no log rows behind, and threads asking while another writes see
+ * the totals only grow (never a half-applied change), with one build.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,5 +509,100 @@ DB_TEST(member_index_follows_random_writes)
 	CHECK(w.n_m > 10);
 	CHECK(count(db, "SELECT COUNT(*) FROM membership_stint") > 3);
 	db_close(db2);
+	member_stats_flush();
+}
+
+/* ---- readers and a writer at once ---- */
+
+#define READERS 3
+#define WRITES 24
+
+struct reader {
+	int64_t unit;
+	int stop, asked, bad, failed;
+	char msg[200];
+};
+
+static void *reader_run(void *arg)
+{
+	struct reader *r = arg;
+	struct db *db = NULL;
+	struct cx cx;
+	struct err e = ERR_INIT;
+	int64_t prev = 0;
+	if (db_open(test_db_url(), &db, &e)) {
+		r->failed++;
+		snprintf(r->msg, sizeof r->msg, "%.190s", e.msg);
+		return NULL;
+	}
+	cx_init_system(&cx, db);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		int64_t m = -2, p = -2;
+		if (member_stats_totals(&cx, "2024-01-01", NULL, NULL, 1, &r->unit, &m, &p, &e)) {
+			r->failed++;
+			snprintf(r->msg, sizeof r->msg, "%.190s", e.msg);
+			break;
+		}
+		/* Admissions only add, transfers stay inside P1. */
+		if (m < prev || m > WRITES || p != m) {
+			if (!r->bad++) {
+				snprintf(r->msg, sizeof r->msg, "%lld then %lld (people %lld)",
+					 (long long)prev, (long long)m, (long long)p);
+			}
+		}
+		prev = m;
+		r->asked++;
+	}
+	db_close(db);
+	return NULL;
+}
+
+DB_TEST(member_index_readers_while_writing)
+{
+	struct mfix f;
+	struct reader r[READERS];
+	pthread_t t[READERS];
+	struct err e = ERR_INIT;
+	int64_t people[WRITES], m = 0;
+	long builds0, builds, c0, c;
+	int asked = 0;
+	member_stats_flush();
+	mfix_setup(db, &f);
+	for (int k = 0; k < WRITES; k++) {
+		char name[40];
+		snprintf(name, sizeof name, "Người Đọc %d", k);
+		people[k] = mfix_person(&f.cx, name, NULL, k % 2 ? "F" : "M", "1980-01-01");
+	}
+	midx_counters(&builds0, &c0);
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < READERS; i++) {
+		r[i].unit = f.p1;
+		CHECK(pthread_create(&t[i], NULL, reader_run, &r[i]) == 0);
+	}
+	for (int k = 0; k < WRITES; k++) {
+		int64_t mid = mfix_admit(&f.cx, people[k], "party", f.c1, "2010-01-01", &e);
+		CHECK(mid > 0);
+		if (k % 2) {
+			CHECK(mfix_event(&f.cx, mid, MEV_TRANSFER, "2015-01-01", f.c2, &e) == 0);
+		}
+		usleep(2000);
+	}
+	usleep(20000);
+	for (int i = 0; i < READERS; i++) {
+		__atomic_store_n(&r[i].stop, 1, __ATOMIC_RELEASE);
+		pthread_join(t[i], NULL);
+		if (r[i].failed || r[i].bad) {
+			printf("    reader %d: %d failed, %d wrong: %s\n", i, r[i].failed, r[i].bad,
+			       r[i].msg);
+		}
+		CHECK(!r[i].failed && !r[i].bad && r[i].asked > 0);
+		asked += r[i].asked;
+	}
+	CHECK(member_stats_totals(&f.cx, "2024-01-01", NULL, NULL, 1, &f.p1, &m, NULL, &e) == 0);
+	CHECK(m == WRITES);
+	midx_counters(&builds, &c);
+	CHECK(builds == builds0 + 1); /* the first question's; the rest caught up */
+	CHECK(c > c0);
+	CHECK(asked > READERS);
 	member_stats_flush();
 }
