@@ -877,7 +877,9 @@ static int people_now(struct db *db, struct midx *x, int64_t g0, int64_t g1,
 	size_t n = 0, cap = 0, np, k, i, j;
 	int rc;
 	/* The touched people, sorted, without repeats. */
-	qsort(ch->people, ch->n_people, sizeof *ch->people, cmp_u32);
+	if (ch->n_people) {
+		qsort(ch->people, ch->n_people, sizeof *ch->people, cmp_u32);
+	}
 	for (i = 0, np = 0; i < ch->n_people; i++) {
 		if (np == 0 || ch->people[np - 1] != ch->people[i]) {
 			ch->people[np++] = ch->people[i];
@@ -912,7 +914,9 @@ static int people_now(struct db *db, struct midx *x, int64_t g0, int64_t g1,
 		free(v);
 		return rc;
 	}
-	qsort(v, n, sizeof *v, cmp_pstint);
+	if (n) {
+		qsort(v, n, sizeof *v, cmp_pstint);
+	}
 	/* po: the entries of people not touched now, then the new ones of
 	 * people with two or more memberships (as the base scan keeps). */
 	po = malloc((x->n_po + n + 1) * sizeof *po);
