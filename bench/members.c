@@ -16,6 +16,14 @@
  * from /proc/self/status), and the CTE (best and median), checking that
  * both count the same.  Floors: warm median < 20 ms and RSS < 200 MB;
  * exit status 1 when one is missed.
+ *
+ * Then a question after a write, as a clerk admits someone and opens the
+ * statistics page: one admission (member_admit, timed apart), then the 34
+ * provinces again — the index catches up from the change log (best and
+ * median of the runs; each run checks that the total grew by one).  And the
+ * same with the index dropped after the admission (--before-runs N, default
+ * 3; 0 to skip), which is what every write cost before the change log: a
+ * rebuild from the tables.  The admissions stay in the database.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +43,12 @@
 #define FLOOR_MS 20.0
 #define FLOOR_RSS_MB 200.0
 #define MAX_PROVINCES 128
+
+struct write_bench {
+	int64_t unit, *people;
+	int runs, before_runs;
+	double *admit_ms, *after_ms, *rebuilt_ms;
+};
 
 static double now_ms(void)
 {
@@ -133,6 +147,93 @@ static int load(struct cx *cx, long members, int *loaded, struct err *e)
 	return 0;
 }
 
+/* One admission of people[k] into w->unit on date; then the provinces
+ * again (with the index dropped first when drop): *admit and *ask in ms.
+ * 0, or -1 when the total did not grow by exactly one. */
+static int admit_then_ask(struct cx *cx, struct write_bench *w, int k, const char *date,
+			  int n, const int64_t *ids, int64_t before, int drop, double *admit,
+			  double *ask, struct err *e)
+{
+	struct member_admit a;
+	int64_t m[MAX_PROVINCES], total = 0;
+	double t0;
+	memset(&a, 0, sizeof a);
+	a.person_id = w->people[k];
+	a.org = "party";
+	a.unit_id = w->unit;
+	a.date = date;
+	a.decision = "bench";
+	t0 = now_ms();
+	if (member_admit(cx, &a, NULL, NULL, e)) {
+		return -1;
+	}
+	*admit = now_ms() - t0;
+	if (drop) {
+		member_stats_flush();
+	}
+	t0 = now_ms();
+	if (member_stats_totals(cx, date, NULL, NULL, n, ids, m, NULL, e)) {
+		return -1;
+	}
+	*ask = now_ms() - t0;
+	for (int i = 0; i < n; i++) {
+		total += m[i];
+	}
+	if (total != before + 1) {
+		err_set(e, ERR_INTERNAL, "", "after an admission: %lld memberships, expected %lld",
+			(long long)total, (long long)before + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* The write benchmark (see the header): people made first, then the runs.
+ * total: memberships in the provinces before. */
+static int write_bench(struct cx *cx, struct write_bench *w, const char *date, int n,
+		       const int64_t *ids, int64_t total, struct err *e)
+{
+	int all = w->runs + w->before_runs;
+	double best, med, abest, amed;
+	w->unit = scalar(cx->db, "SELECT unit_id FROM membership WHERE ended = '9999-12-31'"
+				 " ORDER BY id LIMIT 1");
+	w->people = calloc((size_t)all, sizeof *w->people);
+	w->admit_ms = calloc((size_t)all, sizeof *w->admit_ms);
+	w->after_ms = calloc((size_t)all, sizeof *w->after_ms);
+	if (w->unit <= 0 || !w->people || !w->admit_ms || !w->after_ms) {
+		return err_set(e, ERR_INTERNAL, "", "no unit with members, or out of memory");
+	}
+	w->rebuilt_ms = w->after_ms + w->runs;
+	for (int k = 0; k < all; k++) {
+		struct member_record r;
+		char name[64];
+		memset(&r, 0, sizeof r);
+		snprintf(name, sizeof name, "Người Đo Thử %d", k);
+		r.f[MF_FULL_NAME] = name;
+		r.f[MF_GENDER] = k % 2 ? "F" : "M";
+		r.f[MF_BIRTH_DATE] = "1990-05-01";
+		if (member_person_create(cx, &r, &w->people[k], NULL, e)) {
+			return -1;
+		}
+	}
+	for (int k = 0; k < all; k++) {
+		if (admit_then_ask(cx, w, k, date, n, ids, total + k, k >= w->runs, &w->admit_ms[k],
+				   &w->after_ms[k], e)) {
+			return -1;
+		}
+	}
+	amed = median(w->admit_ms, all, &abest);
+	med = median(w->after_ms, w->runs, &best);
+	printf("after a write (member_admit %.1f ms median, then the %d provinces):\n", amed, n);
+	printf("  index caught up from the change log: best %6.2f ms, median %6.2f ms (%d runs)\n",
+	       best, med, w->runs);
+	if (w->before_runs > 0) {
+		med = median(w->rebuilt_ms, w->before_runs, &best);
+		printf("  index rebuilt (every write, before): best %6.0f ms, median %6.0f ms (%d runs)\n",
+		       best, med, w->before_runs);
+	}
+	return 0;
+}
+
 /* The CTE: members of each province's subtree on :d, one statement. */
 static const char cte[] =
 	"WITH RECURSIVE s(root, id) AS ("
@@ -202,7 +303,8 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *date = "2026-06-30", *sqlite3 = "sqlite3";
 	long members = 5600000;
-	int runs = 20, n = 0, fail = 0, n_cte = 0, loaded = 0;
+	int runs = 20, n = 0, fail = 0, n_cte = 0, loaded = 0, before_runs = 3;
+	struct write_bench wb;
 	int64_t ids[MAX_PROVINCES], m[MAX_PROVINCES], p[MAX_PROVINCES], total = 0;
 	int64_t cte_ids[MAX_PROVINCES], cte_counts[MAX_PROVINCES];
 	double *t, best, med, pbest, pmed, cold, rss_now, rss_peak, cbest = 0, cmed = 0;
@@ -218,11 +320,13 @@ int main(int argc, char **argv)
 			members = atol(argv[++i]);
 		} else if (!strcmp(argv[i], "--sqlite3") && i + 1 < argc) {
 			sqlite3 = argv[++i];
+		} else if (!strcmp(argv[i], "--before-runs") && i + 1 < argc) {
+			before_runs = atoi(argv[++i]);
 		} else if (argv[i][0] != '-' && !path) {
 			path = argv[i];
 		} else {
 			fprintf(stderr, "usage: bench_members DB [--date D] [--runs N] [--members N] "
-					"[--sqlite3 PATH]\n");
+					"[--sqlite3 PATH] [--before-runs N]\n");
 			return 2;
 		}
 	}
@@ -316,6 +420,16 @@ int main(int argc, char **argv)
 	} else {
 		printf("sqlite3 recursive CTE: could not run %s\n", sqlite3);
 	}
+	memset(&wb, 0, sizeof wb);
+	wb.runs = runs;
+	wb.before_runs = before_runs < 0 ? 0 : before_runs;
+	if (write_bench(&cx, &wb, date, n, ids, total, &e)) {
+		fprintf(stderr, "bench_members: after a write: %s\n", e.msg);
+		fail = 1;
+	}
+	free(wb.people);
+	free(wb.admit_ms);
+	free(wb.after_ms);
 	printf("%s\n", fail ? "FLOOR MISSED" : "floors met");
 	free(t);
 	db_close(db);

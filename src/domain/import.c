@@ -21,6 +21,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/import_internal.h"
+#include "domain/member_log.h"
 #include "report/table_write.h"
 
 #define MAX_MESSAGES_DEFAULT 20
@@ -74,6 +75,8 @@ struct writer {
 	const char *name;
 	struct imp_reader rd;
 	int fresh;   /* no person had a citizen ID: no look-ups needed */
+	int log;     /* changes go to the member log (member_log.h); a large
+		      * import logs nothing, so the totals' index rebuilds */
 	int aborted; /* all or nothing and a row failed: write no more */
 	int own_ids; /* SQLite: ids assigned here, not returned by the insert */
 	int64_t next_person, next_member;
@@ -214,7 +217,7 @@ static int insert_membership(struct writer *w, const struct imp_batch *b,
 			     struct err *e)
 {
 	struct db_stmt *st = w->ins_member;
-	int k = w->own_ids;
+	int k = w->own_ids, rc;
 	if (k) {
 		*mid = w->next_member++;
 		db_bind_int64(st, 1, *mid);
@@ -226,7 +229,8 @@ static int insert_membership(struct writer *w, const struct imp_batch *b,
 	bind_val(st, k + 5, val(b, ir, MF_OFFICIAL));
 	db_bind_int64(st, k + 6, ir->unit_id);
 	bind_val(st, k + 7, val(b, ir, MF_JOINED));
-	return run(st, k ? NULL : mid, e);
+	rc = run(st, k ? NULL : mid, e);
+	return rc || !w->log ? rc : member_log_new(w->cx->db, *mid, e);
 }
 
 static int insert_new(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
@@ -349,7 +353,8 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_text(st, 11, imp_str(b, ir->fold));
 		db_bind_int64(st, 12, w->cx->now_ms);
 		db_bind_int64(st, 13, m->person);
-		if ((rc = run(st, NULL, e))) {
+		if ((w->log && (rc = member_log_person(w->cx->db, m->person, e))) ||
+		    (rc = run(st, NULL, e))) {
 			return rc;
 		}
 	}
@@ -366,7 +371,8 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_text(w->upd_member, 1, num);
 		db_bind_text(w->upd_member, 2, off);
 		db_bind_int64(w->upd_member, 3, m->member);
-		if ((rc = run(w->upd_member, NULL, e))) {
+		if ((w->log && (rc = member_log_membership(w->cx->db, m->member, e))) ||
+		    (rc = run(w->upd_member, NULL, e))) {
 			return rc;
 		}
 	}
@@ -692,6 +698,9 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 			return rc;
 		}
 	}
+	/* Logging costs a row per change: for a first load, a bulk load or
+	 * more rows than the log keeps, rebuilding the index is cheaper. */
+	w->log = !w->fresh && !w->bulk && file_rows(w->o->path) <= MEMBER_LOG_MAX_ROWS;
 	if ((rc = job_insert(w, "running", &w->r->job_id, e)) || (rc = prepare_all(w, e))) {
 		return rc;
 	}

@@ -22,6 +22,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/member_internal.h"
+#include "domain/member_log.h"
 
 #define PERSON_COLS                                                            \
 	"id, citizen_id, full_name, gender, birth_date, ethnicity, religion,"  \
@@ -83,21 +84,7 @@ int member_gen_get(struct db *db, int64_t *gen, struct err *e)
 
 int member_gen_bump(struct db *db, struct err *e)
 {
-	struct db_stmt *st;
-	int64_t gen;
-	char v[24];
-	int rc = member_gen_get(db, &gen, e);
-	if (rc) {
-		return rc;
-	}
-	snprintf(v, sizeof v, "%lld", (long long)gen + 1);
-	if ((rc = db_prepare(db, "UPDATE meta SET value = ? WHERE key = 'member_gen'", &st, e))) {
-		return rc;
-	}
-	db_bind_text(st, 1, v);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc < 0 ? rc : 0;
+	return member_log_seal(db, e); /* with the change log, member_log.h */
 }
 
 int member_kind_org(struct cx *cx, const char *kind, char org[MEMBER_ORG_MAX],
@@ -632,7 +619,8 @@ int member_person_update(struct cx *cx, int64_t id, int64_t rev,
 	    (rc = citizen_id_free(cx, c.f[MF_CITIZEN_ID], id, e)) || (rc = db_begin(cx->db, e))) {
 		goto done;
 	}
-	rc = db_prepare(cx->db,
+	rc = stats_changed ? member_log_person(cx->db, id, e) : 0;
+	rc = rc ? rc : db_prepare(cx->db,
 			"UPDATE person SET citizen_id = ?, full_name = ?, gender = ?,"
 			" birth_date = ?, ethnicity = ?, religion = ?, hometown = ?,"
 			" hometown_new = ?, residence = ?, phone = ?, email = ?,"

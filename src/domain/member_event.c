@@ -19,6 +19,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/member_internal.h"
+#include "domain/member_log.h"
 
 /* What each event does: its name, the statuses it applies to, the status
  * after it, whether it ends the membership. */
@@ -424,6 +425,7 @@ int member_admit(struct cx *cx, const struct member_admit *a,
 		mid = rc == DB_ROW ? db_col_int64(st, 0) : 0;
 		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "no id");
 		db_finalize(st);
+		rc = rc ? rc : member_log_new(cx->db, mid, e);
 	}
 	if (rc == 0) {
 		rc = insert_event(cx, mid, "admit", a->date, a->decision, 0, a->unit_id,
@@ -552,7 +554,8 @@ int member_event(struct cx *cx, const struct member_event_req *r,
 		return rc;
 	}
 	unit_after = r->kind == MEV_TRANSFER ? r->to_unit : m.unit_id;
-	if (r->kind == MEV_TRANSFER) {
+	rc = member_log_membership(cx->db, m.id, e);
+	if (rc == 0 && r->kind == MEV_TRANSFER) {
 		rc = db_prepare(cx->db,
 				"INSERT INTO membership_stint(membership_id, unit_id, valid_from,"
 				" valid_to) VALUES (?,?,?,?)",
@@ -629,7 +632,8 @@ int member_membership_update(struct cx *cx, int64_t id, int64_t rev,
 	if ((rc = db_begin(cx->db, e))) {
 		return rc;
 	}
-	rc = db_prepare(cx->db,
+	rc = member_log_membership(cx->db, id, e);
+	rc = rc ? rc : db_prepare(cx->db,
 			"UPDATE membership SET number = ?, rev = rev + 1 WHERE id = ? AND rev = ?"
 			" RETURNING rev",
 			&st, e);
@@ -709,7 +713,8 @@ int member_membership_delete(struct cx *cx, int64_t id, int64_t rev,
 		json_decref(record);
 		return rc;
 	}
-	if ((rc = quality_store(cx, id, NULL, 0, e)) == 0 &&
+	if ((rc = member_log_membership(cx->db, id, e)) == 0 &&
+	    (rc = quality_store(cx, id, NULL, 0, e)) == 0 &&
 	    (rc = exec_id(cx, "DELETE FROM membership_event WHERE membership_id = ?", id, e)) == 0 &&
 	    (rc = exec_id(cx, "DELETE FROM membership WHERE id = ?", id, e)) == 0) {
 		char oid[24];

@@ -101,7 +101,7 @@ int midx_map_get(struct cx *cx, struct midx *x, const struct org_tree *t,
 	pthread_mutex_unlock(&x->lock);
 	m = calloc(1, sizeof *m);
 	if (m) {
-		m->node = malloc((size_t)x->stride * sizeof *m->node);
+		m->node = malloc(((size_t)x->map_n + 1) * sizeof *m->node);
 	}
 	if (!m || !m->node) {
 		free(m);
@@ -110,8 +110,9 @@ int midx_map_get(struct cx *cx, struct midx *x, const struct org_tree *t,
 	snprintf(m->as_of, sizeof m->as_of, "%s", t->as_of);
 	m->org_gen = t->gen;
 	m->refs = 1;
+	m->n = x->map_n;
 	member_system_cx(cx, &sys);
-	for (uint32_t u = 0; u < x->stride; u++) {
+	for (uint32_t u = 0; u < m->n; u++) {
 		m->node[u] = -1;
 	}
 	for (uint32_t k = 0; k < x->n_units; k++) {
@@ -150,7 +151,7 @@ static void sq_release(struct sq *s)
 }
 
 static int sq_open(struct cx *cx, const char *as_of, const char *structure,
-		   struct sq *s, struct err *e)
+		   int parts, struct sq *s, struct err *e)
 {
 	char today[11];
 	int rc;
@@ -164,7 +165,7 @@ static int sq_open(struct cx *cx, const char *as_of, const char *structure,
 		return rc;
 	}
 	s->day = member_day(as_of);
-	if ((rc = midx_get(cx, &s->x, e)) ||
+	if ((rc = midx_get(cx, parts, &s->x, e)) ||
 	    (rc = org_tree_get(cx, structure ? structure : as_of, &s->t, e)) ||
 	    (rc = midx_map_get(cx, s->x, s->t, &s->m, e))) {
 		sq_release(s);
@@ -173,15 +174,17 @@ static int sq_open(struct cx *cx, const char *as_of, const char *structure,
 }
 
 /* Memberships on the day per node, for organization o (-1 = all), into
- * pre[0..n] as prefix sums over the pre-order. */
+ * pre[0..n] as prefix sums over the pre-order: the base arrays, then the
+ * changes since they were built. */
 static void member_prefix(const struct sq *s, int o, int64_t *pre)
 {
 	const struct midx *x = s->x;
 	int n = s->t->n;
 	memset(pre, 0, (size_t)(n + 1) * sizeof *pre);
-	for (int org = o < 0 ? 0 : o; org < (o < 0 ? x->n_orgs : o + 1); org++) {
+	for (int org = o < 0 ? 0 : o; org < (o < 0 ? x->b_orgs : o + 1) && org < x->b_orgs;
+	     org++) {
 		const uint32_t *off = x->s_off + (size_t)org * x->stride;
-		for (uint32_t k = 0; k < x->n_units; k++) {
+		for (uint32_t k = 0; k < x->n_units && x->units[k] < x->stride; k++) {
 			uint32_t u = x->units[k], lo = off[u], cnt = off[u + 1] - lo;
 			int32_t nd = s->m->node[u];
 			if (cnt == 0 || nd < 0) {
@@ -189,6 +192,13 @@ static void member_prefix(const struct sq *s, int o, int64_t *pre)
 			}
 			pre[nd + 1] += (int64_t)midx_upper(x->starts + lo, cnt, s->day) -
 				       (int64_t)midx_upper(x->ends + lo, cnt, s->day);
+		}
+	}
+	for (size_t k = 0; k < x->oc.n; k++) {
+		const struct midx_delta *d = &x->oc.v[k];
+		int32_t nd = midx_node(s->m, d->unit);
+		if ((o < 0 || d->org == (uint32_t)o) && nd >= 0 && d->a <= s->day && s->day < d->b) {
+			pre[nd + 1] += d->w;
 		}
 	}
 	for (int i = 0; i < n; i++) {
@@ -201,19 +211,25 @@ static int64_t range_sum(const struct sq *s, const int64_t *pre, int i)
 	return pre[s->t->nodes[i].end] - pre[i];
 }
 
-/* People with two or more memberships counted once: how many memberships
- * on the day in the subtree of node i are second ones. */
-static int64_t overlap(const struct sq *s, int i)
+/* Over the stints of ps[0..n) grouped by person (skipping the people in
+ * skip[0..n_skip)): how many memberships on the day in nodes [lo, hi) are
+ * second ones. */
+static int64_t overlap_in(const struct sq *s, const struct midx_person_stint *ps, size_t n,
+			  const uint32_t *skip, size_t n_skip, int lo, int hi)
 {
-	const struct midx *x = s->x;
-	int lo = i, hi = s->t->nodes[i].end;
 	int64_t extra = 0;
-	for (size_t a = 0; a < x->n_ps;) {
+	for (size_t a = 0; a < n;) {
 		size_t b = a;
 		int k = 0;
-		for (; b < x->n_ps && x->ps[b].person == x->ps[a].person; b++) {
-			const struct midx_person_stint *p = &x->ps[b];
-			int32_t nd = p->unit < x->stride ? s->m->node[p->unit] : -1;
+		if (n_skip && midx_has_person(skip, n_skip, ps[a].person)) {
+			for (; b < n && ps[b].person == ps[a].person; b++) {
+			}
+			a = b;
+			continue;
+		}
+		for (; b < n && ps[b].person == ps[a].person; b++) {
+			const struct midx_person_stint *p = &ps[b];
+			int32_t nd = midx_node(s->m, p->unit);
 			k += p->start <= s->day && s->day < p->end && nd >= lo && nd < hi;
 		}
 		extra += k > 1 ? k - 1 : 0;
@@ -222,21 +238,40 @@ static int64_t overlap(const struct sq *s, int i)
 	return extra;
 }
 
+/* People with two or more memberships counted once: how many memberships
+ * on the day in the subtree of node i are second ones (the base, less
+ * the people changed since, then those people as they are now). */
+static int64_t overlap(const struct sq *s, int i)
+{
+	const struct midx *x = s->x;
+	int hi = s->t->nodes[i].end;
+	return overlap_in(s, x->ps, x->n_ps, x->pt, x->n_pt, i, hi) +
+	       overlap_in(s, x->po, x->n_po, NULL, 0, i, hi);
+}
+
 /* Admissions (joins) or departures in [from, to] in the subtree of i. */
 static int64_t period_count(const struct sq *s, int o, int i, int leaves,
 			    int32_t from, int32_t to)
 {
 	const struct midx *x = s->x;
-	const uint32_t *off = (leaves ? x->l_off : x->j_off) + (size_t)o * x->stride;
+	const struct midx_ovl *ov = leaves ? &x->ol : &x->oj;
 	const int32_t *days = leaves ? x->leaves : x->joins;
 	int lo = i, hi = s->t->nodes[i].end;
 	int64_t n = 0;
-	for (uint32_t k = 0; k < x->n_units; k++) {
+	for (uint32_t k = 0; o < x->b_orgs && k < x->n_units && x->units[k] < x->stride; k++) {
+		const uint32_t *off = (leaves ? x->l_off : x->j_off) + (size_t)o * x->stride;
 		uint32_t u = x->units[k], a = off[u], cnt = off[u + 1] - a;
 		int32_t nd = s->m->node[u];
 		if (cnt && nd >= lo && nd < hi) {
 			n += (int64_t)midx_upper(days + a, cnt, to) -
 			     (int64_t)midx_upper(days + a, cnt, from - 1);
+		}
+	}
+	for (size_t k = 0; k < ov->n; k++) {
+		const struct midx_delta *d = &ov->v[k];
+		int32_t nd = midx_node(s->m, d->unit);
+		if (d->org == (uint32_t)o && nd >= lo && nd < hi && d->a >= from && d->a <= to) {
+			n += d->w;
 		}
 	}
 	return n;
@@ -255,9 +290,8 @@ int member_stats_totals(struct cx *cx, const char *as_of,
 			return rc;
 		}
 	}
-	if ((rc = sq_open(cx, as_of, structure_as_of, &s, e)) ||
-	    (people && !org && (rc = midx_need(cx, s.x, MIDX_PEOPLE, e)))) {
-		sq_release(&s);
+	if ((rc = sq_open(cx, as_of, structure_as_of, people && !org ? MIDX_PEOPLE : 0, &s,
+			  e))) {
 		return rc;
 	}
 	if (org && (o = midx_org(s.x, org)) < 0) {
@@ -311,15 +345,33 @@ static int32_t years_before(int32_t day, int years)
 	return (int32_t)date_to_days(d);
 }
 
+/* Count one person w times into b (age bands by the t* limits). */
+static void breakdown_add(struct breakdown *b, uint32_t attr, int64_t w, int32_t t30,
+			  int32_t t46, int32_t t61)
+{
+	int32_t birth = (int32_t)MIDX_BIRTH(attr);
+	b->gender[MIDX_GENDER(attr) % 3] += w;
+	b->band[!birth ? 4 : birth > t30 ? 0 : birth > t46 ? 1 : birth > t61 ? 2 : 3] += w;
+	b->eth[MIDX_ETH(attr)] += w;
+}
+
 static void breakdown_of(const struct sq *s, int o, int i, struct breakdown *b)
 {
 	const struct midx *x = s->x;
-	const uint32_t *off = x->d_off + (size_t)o * x->stride;
 	int32_t day0 = member_day("1899-12-31");
 	int32_t t30 = years_before(s->day, 30) - day0, t46 = years_before(s->day, 46) - day0;
 	int32_t t61 = years_before(s->day, 61) - day0;
 	int lo = i, hi = s->t->nodes[i].end;
-	for (uint32_t k = 0; k < x->n_units; k++) {
+	for (size_t k = 0; k < x->od.n; k++) {
+		const struct midx_delta *d = &x->od.v[k];
+		int32_t nd = midx_node(s->m, d->unit);
+		if (d->org == (uint32_t)o && nd >= lo && nd < hi && d->a <= s->day &&
+		    s->day < d->b) {
+			breakdown_add(b, d->attr, d->w, t30, t46, t61);
+		}
+	}
+	for (uint32_t k = 0; o < x->b_orgs && k < x->n_units && x->units[k] < x->stride; k++) {
+		const uint32_t *off = x->d_off + (size_t)o * x->stride;
 		uint32_t u = x->units[k], a = off[u], cnt = off[u + 1] - a, last;
 		int32_t nd = s->m->node[u];
 		if (!cnt || nd < lo || nd >= hi) {
@@ -327,14 +379,9 @@ static void breakdown_of(const struct sq *s, int o, int i, struct breakdown *b)
 		}
 		last = midx_upper(x->d_start + a, cnt, s->day);
 		for (uint32_t j = a; j < a + last; j++) {
-			uint32_t attr = x->d_attr[j];
-			int32_t birth = (int32_t)MIDX_BIRTH(attr);
-			if (x->d_end[j] <= s->day) {
-				continue;
+			if (x->d_end[j] > s->day) {
+				breakdown_add(b, x->d_attr[j], 1, t30, t46, t61);
 			}
-			b->gender[MIDX_GENDER(attr) % 3]++;
-			b->band[!birth ? 4 : birth > t30 ? 0 : birth > t46 ? 1 : birth > t61 ? 2 : 3]++;
-			b->eth[MIDX_ETH(attr)]++;
 		}
 	}
 }
@@ -440,8 +487,8 @@ int member_stats(struct cx *cx, const struct member_stats_query *q,
 		parts |= MIDX_PERIOD;
 	}
 	parts |= q->breakdowns ? MIDX_DETAIL : 0;
-	if ((rc = sq_open(cx, q->as_of, q->structure_as_of, &s, e)) ||
-	    (rc = stats_root(cx, q, &s, &root, e)) || (rc = midx_need(cx, s.x, parts, e))) {
+	if ((rc = sq_open(cx, q->as_of, q->structure_as_of, parts, &s, e)) ||
+	    (rc = stats_root(cx, q, &s, &root, e))) {
 		sq_release(&s);
 		return rc;
 	}

@@ -10,13 +10,15 @@
  * largest share), else its predecessors, else its parent's representative
  * — so figures of units merged away roll up into their successor.
  *
- * Answers come from an in-memory index built once per (database,
- * member_gen): per (organization, unit) two sorted arrays of day numbers,
- * stint starts and stint ends, so the memberships of a unit on day D are
+ * Answers come from an in-memory index per database (member_index.h): per
+ * (organization, unit) two sorted arrays of day numbers, stint starts and
+ * stint ends, so the memberships of a unit on day D are
  * upper_bound(starts, D) − upper_bound(ends, D) and a subtree total is a
  * subtraction of prefix sums over the snapshot's pre-order.  Period and
- * breakdown arrays are built the first time they are asked for.  Any
- * member write bumps member_gen and the next question rebuilds.
+ * breakdown arrays are built the first time they are asked for.  A member
+ * write bumps member_gen and logs what it changed (member_log.h); the next
+ * question applies those changes to the index instead of rebuilding it
+ * (milliseconds), whichever process wrote.
  */
 #ifndef CADRE_MEMBER_STATS_H
 #define CADRE_MEMBER_STATS_H
