@@ -13,6 +13,9 @@ else
 	echo "forgot the admin password? set a one-time one with:"
 	echo "  echo NEW-PASSWORD | ./cadre user passwd --db $db --login admin --one-time"
 fi
+# The address printed on documents (QR code and short link to /verify/…):
+# this server's own, unless set for a public deployment (docs/admin.md).
+export CADRE_PUBLIC_URL=${CADRE_PUBLIC_URL:-http://$listen}
 echo
 echo "cadre: open http://$listen/ in a browser (Ctrl-C stops the server)"
 exec ./cadre serve --db "$db" --listen "$listen"
