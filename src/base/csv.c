@@ -35,6 +35,7 @@ struct csv_reader {
 	char *rec;	     /* the current record: fields, NUL-separated */
 	size_t rec_n, rec_cap;
 	size_t off[CSV_MAX_FIELDS];
+	int nf;		     /* fields of the record last returned */
 	long line;	     /* physical line of the next byte, 1-based */
 	char delim;
 	int failed;	     /* a sticky error: every later call repeats it */
@@ -214,6 +215,14 @@ int csv_open_mem(const char *name, const void *data, size_t n,
 	return 0;
 }
 
+void csv_lengths(const struct csv_reader *r, size_t *lens)
+{
+	for (int i = 0; i < r->nf; i++) {
+		size_t end = i + 1 < r->nf ? r->off[i + 1] : r->rec_n;
+		lens[i] = end - r->off[i] - 1;
+	}
+}
+
 char csv_delimiter(const struct csv_reader *r)
 {
 	return r->delim;
@@ -384,6 +393,7 @@ static int emit(struct csv_reader *r, struct csv_row *row, int *nf, int hi,
 		return -(int)r->failure.code;
 	}
 	row->n = *nf;
+	r->nf = *nf;
 	row->line = start;
 	for (int i = 0; i < *nf; i++) {
 		row->f[i] = r->rec + r->off[i];

@@ -18,7 +18,16 @@ int utf8_valid(const char *s, size_t n)
 		size_t len;
 		uint32_t cp;
 		if (c < 0x80) {
+			/* ASCII runs, eight bytes at a time */
 			p++;
+			while (end - p >= 8) {
+				uint64_t w;
+				memcpy(&w, p, 8);
+				if (w & 0x8080808080808080ull) {
+					break;
+				}
+				p += 8;
+			}
 			continue;
 		} else if ((c & 0xE0) == 0xC0) {
 			len = 2;
@@ -47,6 +56,30 @@ int utf8_valid(const char *s, size_t n)
 			return 0;
 		}
 		p += len;
+	}
+	return 1;
+}
+
+int utf8_nfc_quick(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			p++;
+		} else if (c >= 0xC2 && c <= 0xCB) { /* U+0080..U+02FF */
+			if (end - p < 2 || (p[1] & 0xC0) != 0x80) {
+				return 0;
+			}
+			p += 2;
+		} else if (c == 0xE1) { /* U+1E00..U+1EFF: E1 B8..BB xx */
+			if (end - p < 3 || p[1] < 0xB8 || p[1] > 0xBB || (p[2] & 0xC0) != 0x80) {
+				return 0;
+			}
+			p += 3;
+		} else {
+			return 0;
+		}
 	}
 	return 1;
 }
