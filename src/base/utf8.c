@@ -5,6 +5,7 @@
  */
 #include "base/utf8.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,6 @@ int utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
 		unsigned c = *p;
-		size_t len;
-		uint32_t cp;
 		if (c < 0x80) {
 			/* ASCII runs, eight bytes at a time */
 			p++;
@@ -28,34 +27,31 @@ int utf8_valid(const char *s, size_t n)
 				}
 				p += 8;
 			}
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4;
-			cp = c & 0x07;
+		} else if (c < 0xC2) { /* a continuation, or an overlong lead */
+			return 0;
+		} else if (c < 0xE0) {
+			if (end - p < 2 || (p[1] & 0xC0) != 0x80) {
+				return 0;
+			}
+			p += 2;
+		} else if (c < 0xF0) {
+			/* E0 A0..BF: no overlongs; ED 80..9F: no surrogates */
+			unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+			if (end - p < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80) {
+				return 0;
+			}
+			p += 3;
+		} else if (c < 0xF5) {
+			/* F0 90..BF: no overlongs; F4 80..8F: at most U+10FFFF */
+			unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+			if (end - p < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
+			    (p[3] & 0xC0) != 0x80) {
+				return 0;
+			}
+			p += 4;
 		} else {
 			return 0;
 		}
-		if ((size_t)(end - p) < len) {
-			return 0;
-		}
-		for (size_t i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80) {
-				return 0;
-			}
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF)) {
-			return 0;
-		}
-		p += len;
 	}
 	return 1;
 }
@@ -195,4 +191,107 @@ char *utf8_fold(const char *s)
 	*w = 0;
 	squeeze_spaces((char *)m);
 	return (char *)m;
+}
+
+/* ---- the search key of quick text, table-driven ---- */
+
+#define QF_CPS 0x400 /* U+0000..U+02FF, then U+1E00..U+1EFF */
+#define QF_MAX 8
+#define QF_NONE 255
+
+static unsigned char qf_len[QF_CPS];
+static char qf_tab[QF_CPS][QF_MAX];
+static pthread_once_t qf_once = PTHREAD_ONCE_INIT;
+
+static size_t put_cp(unsigned cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | cp >> 12);
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/* Each code point's fold as utf8_fold computes it between two letters
+ * ("a" X "b" → "a" f(X) "b"), the way member_fold_buf's table is made;
+ * controls other than tab, LF and CR are left to utf8_fold. */
+static void qf_init(void)
+{
+	for (unsigned i = 0; i < QF_CPS; i++) {
+		unsigned cp = i < 0x300 ? i : 0x1E00 + (i - 0x300);
+		char in[8] = "a", *r;
+		size_t n = 1 + put_cp(cp, in + 1), k;
+		qf_len[i] = QF_NONE;
+		if (cp < 0x20 || cp == 0x7F) {
+			if (cp == '\t' || cp == '\n' || cp == '\r') {
+				qf_tab[i][0] = ' ';
+				qf_len[i] = 1;
+			}
+			continue;
+		}
+		in[n++] = 'b';
+		in[n] = '\0';
+		r = utf8_fold(in);
+		k = r ? strlen(r) : 0;
+		if (r && k >= 2 && k - 2 < QF_MAX && r[0] == 'a' && r[k - 1] == 'b') {
+			memcpy(qf_tab[i], r + 1, k - 2);
+			qf_len[i] = (unsigned char)(k - 2);
+		}
+		free(r);
+	}
+}
+
+size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t w = 0;
+	int space = 0;
+	if (n > UTF8_FOLD_QUICK_MAX || cap < n * QF_MAX + 1) {
+		return (size_t)-1;
+	}
+	pthread_once(&qf_once, qf_init);
+	while (p < end) {
+		unsigned c = *p, i;
+		if (c < 0x80) {
+			i = c;
+			p++;
+		} else if (c >= 0xC2 && c <= 0xCB && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+			i = (c & 0x1F) << 6 | (p[1] & 0x3F);
+			p += 2;
+		} else if (c == 0xE1 && end - p >= 3 && p[1] >= 0xB8 && p[1] <= 0xBB &&
+			   (p[2] & 0xC0) == 0x80) {
+			i = 0x300 + ((p[1] & 0x03) << 6 | (p[2] & 0x3F));
+			p += 3;
+		} else {
+			return (size_t)-1;
+		}
+		if (qf_len[i] == QF_NONE) {
+			return (size_t)-1;
+		}
+		for (unsigned k = 0; k < qf_len[i]; k++) {
+			char b = qf_tab[i][k];
+			if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+				space = w > 0;
+			} else {
+				if (space) {
+					out[w++] = ' ';
+					space = 0;
+				}
+				out[w++] = b;
+			}
+		}
+	}
+	if (w == 0) {
+		return (size_t)-1;
+	}
+	out[w] = '\0';
+	return w;
 }

@@ -35,4 +35,12 @@ char *utf8_clean_name(const char *s, size_t max_chars, const char *field,
  * "Đắk Lắk" → "dak lak".  NULL on invalid input. */
 char *utf8_fold(const char *s);
 
+/* utf8_fold of s[0..n) into out[cap] (NUL-terminated), its length, for
+ * text utf8_nfc_quick accepts of at most UTF8_FOLD_QUICK_MAX bytes;
+ * (size_t)-1 for anything else (other code points, controls, longer text,
+ * cap < 8n + 1, an empty result): then ask utf8_fold.  Table-driven, one
+ * pass, no allocation; the same bytes as member_fold_buf. */
+#define UTF8_FOLD_QUICK_MAX 256
+size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap);
+
 #endif

@@ -338,18 +338,35 @@ static void add_error(struct row_errors *re, const char *field, const char *rule
 	}
 }
 
-/* Code points in s[0..len), or -1 when it holds a control character. */
+/* Code points in s[0..len), or -1 when it holds a control character
+ * (below U+0020, or DEL).  Eight bytes at a time: a byte is a control
+ * when it is below 0x20 or 0x7F; continuation bytes (10xxxxxx) are not
+ * code points. */
 static long text_len(const char *s, size_t len)
 {
-	long n = 0;
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < len; i++) {
+	long cont = 0;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, del;
+		memcpy(&w, p + i, 8);
+		del = w ^ (ones * 0x7F);
+		/* (w & 0x7F..) + 0x60.. sets the high bit of lanes >= 0x20 */
+		if (((((w & ~high) + ones * 0x60) | w) & high) != high ||
+		    ((del - ones) & ~del & high)) {
+			return -1;
+		}
+		/* one bit (bit 7) per continuation lane, summed by a multiply */
+		cont += (long)((((w & ~(w << 1) & high) >> 7) * ones) >> 56);
+	}
+	for (; i < len; i++) {
 		if (p[i] < 0x20 || p[i] == 0x7F) {
 			return -1;
 		}
-		n += (p[i] & 0xC0) != 0x80;
+		cont += (p[i] & 0xC0) == 0x80;
 	}
-	return n;
+	return (long)len - cont;
 }
 
 /* Check and store the values of a row whose cells mapped into rec
@@ -393,11 +410,15 @@ static void row_values(struct imp_reader *r, struct imp_batch *b, struct imp_row
 	}
 	if (rec->f[MF_FULL_NAME]) {
 		char key[MEMBER_VALUE_MAX * 2];
-		size_t n = member_fold_buf(imp_str(b, ir->v[MF_FULL_NAME]), key, sizeof key);
+		const char *stored = imp_str(b, ir->v[MF_FULL_NAME]);
+		size_t n = utf8_fold_quick(stored, strlen(stored), key, sizeof key);
+		if (n == (size_t)-1) {
+			n = member_fold_buf(stored, key, sizeof key);
+		}
 		if (n) {
 			ir->fold = arena_put(b, key, n);
 		} else {
-			char *fold = utf8_fold(imp_str(b, ir->v[MF_FULL_NAME]));
+			char *fold = utf8_fold(stored);
 			if (fold) {
 				ir->fold = arena_put(b, fold, strlen(fold));
 				free(fold);
