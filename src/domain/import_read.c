@@ -183,20 +183,38 @@ struct seen {
 	int shift; /* 64 - log2(cap) */
 };
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* n zeroed slots; tables of 2 MB or more are aligned to 2 MB and asked
+ * for huge pages, so that a probe costs no page walk. */
 static struct seen_slot *slots_new(size_t n)
 {
-	size_t bytes = n * sizeof(struct seen_slot);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t bytes = n * sizeof(struct seen_slot), lead;
+	char *p;
+	if (bytes < HUGE_PAGE) {
+		return calloc(n, sizeof(struct seen_slot));
+	}
+	p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
 	if (p == MAP_FAILED) {
 		return NULL;
 	}
-	madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no huge pages is fine */
-	return p; /* zero-filled */
+	lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (lead) {
+		munmap(p, lead);
+	}
+	if (HUGE_PAGE - lead) {
+		munmap(p + lead + bytes, HUGE_PAGE - lead);
+	}
+	madvise(p + lead, bytes, MADV_HUGEPAGE); /* a hint: no huge pages is fine */
+	return (struct seen_slot *)(p + lead);
 }
 
 static void slots_free(struct seen_slot *t, size_t n)
 {
-	if (t) {
+	if (t && n * sizeof *t < HUGE_PAGE) {
+		free(t);
+	} else if (t) {
 		munmap(t, n * sizeof *t);
 	}
 }
