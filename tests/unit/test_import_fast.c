@@ -242,8 +242,41 @@ TEST(fast_utf8_valid_agrees_with_the_reference)
 		}
 	}
 	CHECK(bad == 0);
+	/* sequences of up to four bytes across the 16-byte blocks of the
+	 * vectorized check, cut short at the end of the text or not */
+	{
+		static const unsigned char tails[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+						      0xA0, 0xBF, 0xC0, 0xE1, 0xF4};
+		static const int offs[] = {0, 13, 14, 15, 16, 29, 30, 31};
+		char t[48];
+		for (unsigned x = 0; x < 0x10000; x++) {
+			for (size_t j = 0; j < sizeof tails; j++) {
+				for (size_t o = 0; o < sizeof offs / sizeof offs[0]; o++) {
+					int k = offs[o];
+					memset(t, (x + j) & 1 ? 'a' : 0, sizeof t);
+					if ((x + j) % 3 == 0) {
+						memcpy(t, "ắắắắắắắắắắắắ", 36);
+					}
+					t[k] = (char)(x >> 8);
+					t[k + 1] = (char)x;
+					t[k + 2] = (char)tails[j];
+					t[k + 3] = (char)tails[(j + x) % sizeof tails];
+					for (size_t n = (size_t)k + 1; n <= (size_t)k + 5; n++) {
+						if (t[0] == 0) {
+							memset(t, 'b', (size_t)k);
+						}
+						bad += utf8_valid(t, n) != ref_utf8_valid(t, n);
+					}
+					bad += utf8_valid(t, 32) != ref_utf8_valid(t, 32);
+				}
+			}
+		}
+	}
+	CHECK(bad == 0);
 	for (int i = 0; i < 200000; i++) {
-		char s[64];
+		char s[64], l[300];
+		gen_text(l, sizeof l, 60, rnd(2));
+		bad += utf8_valid(l, strlen(l)) != ref_utf8_valid(l, strlen(l));
 		size_t n = rnd(sizeof s);
 		for (size_t k = 0; k < n; k++) {
 			s[k] = (char)(rnd(3) ? rnd(256) : 0x80 | rnd(64));
@@ -554,6 +587,10 @@ DB_TEST(fast_quality_rules_agree_with_the_reference)
 			rec.f[MF_GENDER] = rnd(2) ? "M" : "F";
 		}
 		rec.f[MF_ORG] = orgs[rnd(sizeof orgs / sizeof orgs[0])];
+		if (rnd(8) == 0) { /* on the day itself */
+			static const int dates[] = {MF_BIRTH_DATE, MF_JOINED, MF_OFFICIAL};
+			rec.f[dates[rnd(3)]] = today;
+		}
 		memset(pa, 0x5A, sizeof pa);
 		memset(pb, 0x5A, sizeof pb);
 		na = quality_check_record(q, &rec, today, pa, max, rnd(5) ? &ea : NULL);
