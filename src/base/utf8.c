@@ -157,11 +157,13 @@ __attribute__((target("ssse3"))) static int valid_ssse3(const unsigned char *p, 
 
 int utf8_valid(const char *s, size_t n)
 {
-	static int simd = -1;
+	static int has_ssse3 = -1;
 	const unsigned char *p = (const unsigned char *)s;
+	int simd = __atomic_load_n(&has_ssse3, __ATOMIC_RELAXED);
 	if (simd < 0) {
 		__builtin_cpu_init();
 		simd = __builtin_cpu_supports("ssse3") != 0;
+		__atomic_store_n(&has_ssse3, simd, __ATOMIC_RELAXED);
 	}
 	if (n >= 16 && simd) {
 		return valid_ssse3(p, n);

@@ -566,6 +566,27 @@ static const char *norm_date(const char *s, size_t n, char *buf, size_t size, si
 {
 	size_t end = n;
 	int y, m, d;
+	if (n == 10 && size >= 11 && is_digit(s[0]) && is_digit(s[1]) && is_date_sep(s[2]) &&
+	    is_digit(s[3]) && is_digit(s[4]) && s[5] == s[2] && is_digit(s[6]) &&
+	    is_digit(s[7]) && is_digit(s[8]) && is_digit(s[9])) {
+		/* dd/mm/yyyy, the usual: the digits move, no arithmetic */
+		d = (s[0] - '0') * 10 + (s[1] - '0');
+		m = (s[3] - '0') * 10 + (s[4] - '0');
+		y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+		if (y >= 1000 && m >= 1 && m <= 12 && d >= 1 &&
+		    (d <= 28 || d <= date_days_in_month(y, m))) {
+			memcpy(buf, s + 6, 4);
+			buf[4] = '-';
+			buf[5] = s[3];
+			buf[6] = s[4];
+			buf[7] = '-';
+			buf[8] = s[0];
+			buf[9] = s[1];
+			buf[10] = 0;
+			*len = 10;
+			return buf;
+		}
+	}
 	/* "1990-05-01 00:00:00", "01/05/1990 0:00": drop a time of day */
 	for (size_t k = 8; k < n; k++) {
 		if (s[k] == ' ' || s[k] == 'T') {

@@ -322,7 +322,14 @@ static int fdate(struct facts *fx, int f, struct date *d)
 	return fx->dstate[f] > 0;
 }
 
-/* a later than b (both real dates: the same as comparing their days). */
+/* "M" or "F". */
+static int is_mf(const char *s)
+{
+	return (s[0] == 'M' || s[0] == 'F') && !s[1];
+}
+
+/* a later than b (both real dates: the same as comparing their days, or
+ * their YYYY-MM-DD texts). */
 static int date_after(struct date a, struct date b)
 {
 	return a.y != b.y ? a.y > b.y : a.m != b.m ? a.m > b.m : a.d > b.d;
@@ -540,7 +547,7 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 	case EV_ORDER: {
 		const char *o = fx->rec->f[r->other];
 		if (fdate(fx, r->field, &a) && fdate(fx, r->other, &b) &&
-		    (r->strict ? strcmp(o, s) >= 0 : strcmp(o, s) > 0)) {
+		    (r->strict ? !date_after(a, b) : date_after(b, a))) {
 			detail(d, "%s %s, %s %s", member_field_names[r->other], o,
 			       member_field_names[r->field], s);
 			return 1;
@@ -643,7 +650,7 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		}
 		return 0;
 	case EV_GENDER:
-		if (present(s) && strcmp(s, "M") != 0 && strcmp(s, "F") != 0) {
+		if (present(s) && !is_mf(s)) {
 			detail(d, "%s", s);
 			return 1;
 		}
@@ -679,7 +686,7 @@ int quality_check_record(const struct quality_rules *q,
 	fx.has_birth = fdate(&fx, MF_BIRTH_DATE, &fx.birth);
 	fx.has_joined = fdate(&fx, MF_JOINED, &fx.joined);
 	fx.has_today = date10(today, &fx.today);
-	fx.gender = g && (strcmp(g, "M") == 0 || strcmp(g, "F") == 0) ? g[0] : 0;
+	fx.gender = g && is_mf(g) ? g[0] : 0;
 	fx.org = present(r->f[MF_ORG]) ? r->f[MF_ORG] : NULL;
 	for (int i = 0; i < q->n; i++) {
 		const struct rule *rule = &q->r[i];

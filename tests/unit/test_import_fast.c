@@ -778,7 +778,7 @@ static void write_messy(const char *path, int rows, char delim, int bom, int inv
 			static const char *const mails[] = {"", "", "a@b.vn", "x@y", "bad"};
 			int y = 1950 + (int)rnd(55), female = (int)rnd(2), m = 1 + (int)rnd(12);
 			int d = 1 + (int)rnd(28), jy = y + 18 + (int)rnd(10);
-			char cid[16];
+			char cid[40];
 			snprintf(cid, sizeof cid, "0%02d%d%02d%06d", rnd(2) ? 1 : 22,
 				 (y >= 2000 ? 2 : 0) + female, y % 100, i);
 			if (rnd(20) == 0) {
