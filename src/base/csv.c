@@ -367,10 +367,8 @@ static int copy_run(struct csv_reader *r, int quoted, int *hi, long line,
 		m = lanes_eq(w, dd) | lanes_eq(w, 0x0A0A0A0A0A0A0A0Aull) |
 		    lanes_eq(w, 0x0D0D0D0D0D0D0D0Dull) | lanes_eq(w, 0);
 		if (m) {
-			int k = __builtin_ctzll(m) >> 3;
-			if (k) {
-				acc |= w & (~0ull >> (64 - 8 * k));
-			}
+			int k = __builtin_ctzll(m) >> 3; /* 0..7: the bytes before it */
+			acc |= w & ((1ull << (8 * k)) - 1);
 			p += k;
 			goto found;
 		}
