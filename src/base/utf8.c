@@ -323,6 +323,8 @@ char *utf8_fold(const char *s)
 
 static unsigned char qf_len[QF_CPS];
 static char qf_tab[QF_CPS][QF_MAX];
+/* 0: the fold has no blank byte; 1: it is one blank; 2: it mixes */
+static unsigned char qf_kind[QF_CPS];
 static pthread_once_t qf_once = PTHREAD_ONCE_INIT;
 
 static size_t put_cp(unsigned cp, char *o)
@@ -369,6 +371,14 @@ static void qf_init(void)
 		}
 		free(r);
 	}
+	for (unsigned i = 0; i < QF_CPS; i++) {
+		int blanks = 0;
+		for (unsigned k = 0; qf_len[i] != QF_NONE && k < qf_len[i]; k++) {
+			char b = qf_tab[i][k];
+			blanks += b == ' ' || b == '\t' || b == '\n' || b == '\r';
+		}
+		qf_kind[i] = blanks == 0 ? 0 : blanks == 1 && qf_len[i] == 1 ? 1 : 2;
+	}
 }
 
 size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
@@ -397,6 +407,19 @@ size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
 		}
 		if (qf_len[i] == QF_NONE) {
 			return (size_t)-1;
+		}
+		if (qf_kind[i] == 0) { /* the usual: a letter, a mark-free fold */
+			if (space) {
+				out[w++] = ' ';
+				space = 0;
+			}
+			memcpy(out + w, qf_tab[i], QF_MAX); /* room: cap >= 8 n + 1 */
+			w += qf_len[i];
+			continue;
+		}
+		if (qf_kind[i] == 1) {
+			space = w > 0;
+			continue;
 		}
 		for (unsigned k = 0; k < qf_len[i]; k++) {
 			char b = qf_tab[i][k];
