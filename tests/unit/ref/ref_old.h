@@ -29,6 +29,7 @@ int ref_quality_check_record(const struct quality_rules *q, const struct member_
 			     const char *today, struct quality_problem *out, int max,
 			     int *errors);
 struct ref_csv_reader;
+int ref_csv_open(const char *path, struct ref_csv_reader **out, struct err *e);
 int ref_csv_open_mem(const char *name, const void *data, size_t n,
 		     struct ref_csv_reader **out, struct err *e);
 int ref_csv_next(struct ref_csv_reader *r, struct csv_row *row, struct err *e);
