@@ -378,28 +378,35 @@ static int all_digits(const char *s, size_t n)
 static int bad_spacing(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	if (n == 0) {
+	size_t i;
+	if (!p[0]) {
 		return 0;
 	}
-	if (is_blank(p[0]) || is_blank(p[n - 1])) {
+	if (is_blank(p[0])) {
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if ((p[i] == 0xC2 && p[i + 1] == 0xA0) || (is_blank(p[i]) && p[i] != ' ') ||
-		    (p[i] == ' ' && p[i + 1] == ' ')) {
+	for (i = 0; p[i]; i++) {
+		unsigned c = p[i];
+		if (c != ' ' && c != 0xC2 && !is_blank(c)) { /* the usual byte */
+			continue;
+		}
+		if ((c == 0xC2 && p[i + 1] == 0xA0) || (is_blank(c) && c != ' ') ||
+		    (c == ' ' && p[i + 1] == ' ')) {
 			return 1;
 		}
 	}
-	return 0;
+	return is_blank(p[i - 1]); /* the last byte */
 }
 
+/* The number of words, counted up to 2 (all the rule asks). */
 static int words(const char *s)
 {
 	int n = 0, in = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		int blank = is_blank(*p) || (*p == 0xC2 && p[1] == 0xA0) ||
-			    (*p == 0xA0 && p > (const unsigned char *)s && p[-1] == 0xC2);
+	for (const unsigned char *p = (const unsigned char *)s; *p && n < 2; p++) {
+		unsigned c = *p;
+		int blank = (c <= ' ' || c == 0xC2 || c == 0xA0) &&
+			    (is_blank(c) || (c == 0xC2 && p[1] == 0xA0) ||
+			     (c == 0xA0 && p > (const unsigned char *)s && p[-1] == 0xC2));
 		if (!blank && !in) {
 			n++;
 		}
