@@ -318,8 +318,11 @@ static int fdate(struct facts *fx, int f, struct date *d)
 	if (!fx->dstate[f]) {
 		fx->dstate[f] = date10(fx->rec->f[f], &fx->dv[f]) ? 1 : -1;
 	}
+	if (fx->dstate[f] < 0) {
+		return 0;
+	}
 	*d = fx->dv[f];
-	return fx->dstate[f] > 0;
+	return 1;
 }
 
 /* "M" or "F". */
