@@ -9,6 +9,7 @@
 #include "base/csv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct csv_reader {
 	char *rec;	     /* the current record: fields, NUL-separated */
 	size_t rec_n, rec_cap;
 	size_t off[CSV_MAX_FIELDS];
+	int nf;		     /* fields of the record last returned */
 	long line;	     /* physical line of the next byte, 1-based */
 	char delim;
 	int failed;	     /* a sticky error: every later call repeats it */
@@ -214,6 +216,14 @@ int csv_open_mem(const char *name, const void *data, size_t n,
 	return 0;
 }
 
+void csv_lengths(const struct csv_reader *r, size_t *lens)
+{
+	for (int i = 0; i < r->nf; i++) {
+		size_t end = i + 1 < r->nf ? r->off[i + 1] : r->rec_n;
+		lens[i] = end - r->off[i] - 1;
+	}
+}
+
 char csv_delimiter(const struct csv_reader *r)
 {
 	return r->delim;
@@ -332,24 +342,43 @@ static int peek_byte(struct csv_reader *r, struct err *e)
 	return r->in[r->in_pos];
 }
 
+/* Bytes of x equal to the byte in every lane of pat: the high bit of the
+ * lowest such lane is exact (higher lanes may be false positives). */
+static inline uint64_t lanes_eq(uint64_t x, uint64_t pat)
+{
+	uint64_t y = x ^ pat;
+	return (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
+}
+
 /* Consume a run of ordinary bytes of an unquoted (quoted = 0) or quoted
- * field straight into the record; stops before a special byte. */
+ * field straight into the record; stops before a special byte (the
+ * delimiter or the quote, CR, LF, NUL).  Eight bytes at a time. */
 static int copy_run(struct csv_reader *r, int quoted, int *hi, long line,
 		    struct err *e)
 {
 	const unsigned char *p = r->in + r->in_pos, *end = r->in + r->in_len;
 	const unsigned char *s = p;
-	unsigned char acc = 0;
-	unsigned char d = (unsigned char)r->delim;
-	if (quoted) {
-		while (p < end && *p != '"' && *p != '\n' && *p != '\r' && *p) {
-			acc |= *p++;
+	uint64_t acc = 0;
+	unsigned char d = quoted ? '"' : (unsigned char)r->delim;
+	uint64_t dd = 0x0101010101010101ull * d;
+	while (end - p >= 8) {
+		uint64_t w, m;
+		memcpy(&w, p, 8);
+		m = lanes_eq(w, dd) | lanes_eq(w, 0x0A0A0A0A0A0A0A0Aull) |
+		    lanes_eq(w, 0x0D0D0D0D0D0D0D0Dull) | lanes_eq(w, 0);
+		if (m) {
+			int k = __builtin_ctzll(m) >> 3; /* 0..7: the bytes before it */
+			acc |= w & ((1ull << (8 * k)) - 1);
+			p += k;
+			goto found;
 		}
-	} else {
-		while (p < end && *p != d && *p != '\n' && *p != '\r' && *p) {
-			acc |= *p++;
-		}
+		acc |= w;
+		p += 8;
 	}
+	while (p < end && *p != d && *p != '\n' && *p != '\r' && *p) {
+		acc |= *p++;
+	}
+found:
 	if (p > s) {
 		if (rec_reserve(r, (size_t)(p - s), line, e)) {
 			return -1;
@@ -357,7 +386,7 @@ static int copy_run(struct csv_reader *r, int quoted, int *hi, long line,
 		memcpy(r->rec + r->rec_n, s, (size_t)(p - s));
 		r->rec_n += (size_t)(p - s);
 		r->in_pos += (size_t)(p - s);
-		if (acc & 0x80) {
+		if (acc & 0x8080808080808080ull) {
 			*hi = 1;
 		}
 	}
@@ -380,10 +409,14 @@ static int emit(struct csv_reader *r, struct csv_row *row, int *nf, int hi,
 	if (end_field(r, nf, r->line, e)) {
 		return -(int)r->failure.code;
 	}
-	if (hi && check_utf8(r, *nf, start, e)) {
+	/* The fields with their NULs validate as a whole exactly when each
+	 * does (NUL is no part of a sequence); the field is looked for only
+	 * to name it. */
+	if (hi && !utf8_valid(r->rec, r->rec_n) && check_utf8(r, *nf, start, e)) {
 		return -(int)r->failure.code;
 	}
 	row->n = *nf;
+	r->nf = *nf;
 	row->line = start;
 	for (int i = 0; i < *nf; i++) {
 		row->f[i] = r->rec + r->off[i];

@@ -35,6 +35,10 @@ int csv_open_mem(const char *name, const void *data, size_t n,
 /* 1 with a record, 0 at the end, <0 with e filled as "NAME:LINE: reason"
  * (field "file"). */
 int csv_next(struct csv_reader *r, struct csv_row *row, struct err *e);
+/* After csv_next returned a record: lens[i] = strlen(row->f[i]) for each
+ * of its row->n fields, without scanning them.  The fields lie one after
+ * the other in memory, each followed by its NUL. */
+void csv_lengths(const struct csv_reader *r, size_t *lens);
 char csv_delimiter(const struct csv_reader *r);
 void csv_close(struct csv_reader *r);
 

@@ -59,6 +59,29 @@ int date_parse(const char *s, struct date *out, const char *field,
 	return 0;
 }
 
+int date_iso(const char *s, size_t n, struct date *out)
+{
+	struct date d;
+	if (n != 10 || s[4] != '-' || s[7] != '-') {
+		return 0;
+	}
+	for (int i = 0; i < 10; i++) {
+		if (i != 4 && i != 7 && (unsigned)(s[i] - '0') > 9) {
+			return 0;
+		}
+	}
+	d.y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	d.m = (s[5] - '0') * 10 + (s[6] - '0');
+	d.d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (d.y < 1000 || d.m < 1 || d.m > 12 || d.d < 1 || d.d > date_days_in_month(d.y, d.m)) {
+		return 0;
+	}
+	if (out) {
+		*out = d;
+	}
+	return 1;
+}
+
 int date_check(const char *s, const char *field, struct err *e)
 {
 	return date_parse(s, NULL, field, e);

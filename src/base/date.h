@@ -9,6 +9,7 @@
 #ifndef CADRE_DATE_H
 #define CADRE_DATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -26,6 +27,9 @@ int date_parse(const char *s, struct date *out, const char *field,
 	       struct err *e);
 /* Validate text in place: returns 0 if s is a real civil date. */
 int date_check(const char *s, const char *field, struct err *e);
+/* 1 when s[0..n) is exactly what date_parse accepts (*out filled when
+ * not NULL), else 0; no message, no strlen: for loops over many values. */
+int date_iso(const char *s, size_t n, struct date *out);
 /* Write the canonical form into out[11]. */
 void date_format(struct date d, char out[11]);
 /* Days since 1970-01-01 and back. */

@@ -13,6 +13,14 @@
 
 /* 1 if s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int utf8_valid(const char *s, size_t n);
+/* 1 when s[0..n) is valid UTF-8 made only of code points below U+0300
+ * or in U+1E00..U+1EFF (Latin, Latin-1, Latin Extended A/B, IPA, spacing
+ * modifiers and Latin Extended Additional: every precomposed Vietnamese
+ * letter).  Such text is in NFC and NFC leaves it byte for byte as it is
+ * (none of these code points decomposes or combines with what precedes
+ * it; tests/unit/test_import_fast.c checks it against utf8proc for every
+ * one of them and every pair).  0 means "ask utf8proc", not "not NFC". */
+int utf8_nfc_quick(const char *s, size_t n);
 /* Number of code points in valid UTF-8 s. */
 size_t utf8_len(const char *s);
 /* NFC of s, or NULL on invalid input / no memory. */
@@ -26,5 +34,13 @@ char *utf8_clean_name(const char *s, size_t max_chars, const char *field,
 /* The search key: lower case, no diacritics, đ→d, whitespace collapsed.
  * "Đắk Lắk" → "dak lak".  NULL on invalid input. */
 char *utf8_fold(const char *s);
+
+/* utf8_fold of s[0..n) into out[cap] (NUL-terminated), its length, for
+ * text utf8_nfc_quick accepts of at most UTF8_FOLD_QUICK_MAX bytes;
+ * (size_t)-1 for anything else (other code points, controls, longer text,
+ * cap < 8n + 1, an empty result): then ask utf8_fold.  Table-driven, one
+ * pass, no allocation; the same bytes as member_fold_buf. */
+#define UTF8_FOLD_QUICK_MAX 256
+size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap);
 
 #endif

@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "base/date.h"
+#include "base/utf8.h"
 
 const char *const member_field_names[MF__COUNT] = {
 	[MF_CITIZEN_ID] = "citizen_id",
@@ -311,26 +312,42 @@ int member_columns_map(const struct csv_row *header, int map[MF__COUNT],
 
 /* Bytes of the blank (ASCII white space, U+00A0, U+200B, U+FEFF) starting
  * at p, 0 if none. */
-static size_t blank_at(const unsigned char *p, size_t n)
+static inline size_t blank_at(const unsigned char *p, size_t n)
 {
-	if (n >= 1 && (*p == ' ' || (*p >= '\t' && *p <= '\r'))) {
+	unsigned c;
+	if (n == 0) {
+		return 0;
+	}
+	c = p[0];
+	if (c == ' ' || (c >= '\t' && c <= '\r')) {
 		return 1;
 	}
-	if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0) {
+	if (c < 0xC2) {
+		return 0;
+	}
+	if (n >= 2 && c == 0xC2 && p[1] == 0xA0) {
 		return 2;
 	}
-	if (n >= 3 && ((p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x8B) ||
-		       (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))) {
+	if (n >= 3 && ((c == 0xE2 && p[1] == 0x80 && p[2] == 0x8B) ||
+		       (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF))) {
 		return 3;
 	}
 	return 0;
 }
 
 /* Bytes of the blank ending at p + n, 0 if none. */
-static size_t blank_before(const unsigned char *p, size_t n)
+static inline size_t blank_before(const unsigned char *p, size_t n)
 {
-	if (n >= 1 && blank_at(p + n - 1, 1)) {
+	unsigned c;
+	if (n == 0) {
+		return 0;
+	}
+	c = p[n - 1];
+	if (c == ' ' || (c >= '\t' && c <= '\r')) {
 		return 1;
+	}
+	if (c < 0x80) {
+		return 0;
 	}
 	if (n >= 2 && blank_at(p + n - 2, 2) == 2) {
 		return 2;
@@ -341,10 +358,10 @@ static size_t blank_before(const unsigned char *p, size_t n)
 	return 0;
 }
 
-static const char *trim(const char *s, size_t *len)
+static const char *trim(const char *s, size_t n, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), k;
+	size_t k;
 	while ((k = blank_at(p, n)) > 0) {
 		p += k;
 		n -= k;
@@ -372,7 +389,11 @@ size_t member_nfc(const char *s, size_t n, char *out, size_t size)
 	int fast = 1;
 	/* Latin, Latin-1, Latin Extended A/B and Latin Extended Additional (all
 	 * precomposed Vietnamese letters) are NFC and combine with nothing
-	 * before them: the common case needs no work. */
+	 * before them: the common case needs no work (utf8_nfc_quick decides
+	 * it on the bytes; the loop below is the same test on code points). */
+	if (utf8_nfc_quick(s, n)) {
+		i = (utf8proc_ssize_t)n;
+	}
 	while (i < (utf8proc_ssize_t)n) {
 		step = utf8proc_iterate(p + i, (utf8proc_ssize_t)n - i, &cp);
 		if (step <= 0) {
@@ -413,16 +434,60 @@ size_t member_nfc(const char *s, size_t n, char *out, size_t size)
 	return w;
 }
 
-/* Free text: blank runs → one space, then NFC. */
-static const char *norm_text(const char *in, const char *s, size_t n, char *buf,
-			     size_t size)
+/* Free text: blank runs → one space, then NFC.  s[0..n) is trimmed and
+ * n + 2 <= size.  The common case (text utf8_nfc_quick accepts, blanks
+ * other than U+200B/U+FEFF) is done in one pass straight into buf; the
+ * rest takes the general path. */
+static const char *norm_text(const char *in, size_t in_len, const char *s, size_t n,
+			     char *buf, size_t size, size_t *len)
 {
 	char tmp[MEMBER_VALUE_MAX];
 	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0, i = 0, k;
 	if (n >= sizeof tmp) {
+		*len = in_len;
 		return in;
 	}
+	while (i < n) { /* the fast pass */
+		unsigned c = p[i];
+		if (c >= 0x21 && c < 0x7F) {
+			buf[w++] = (char)c;
+			i++;
+		} else if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			if (w > 0 && buf[w - 1] != ' ') {
+				buf[w++] = ' ';
+			}
+			i++;
+		} else if (c < 0x80) { /* other controls, DEL */
+			buf[w++] = (char)c;
+			i++;
+		} else if (c >= 0xC2 && c <= 0xCB && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			if (c == 0xC2 && p[i + 1] == 0xA0) {
+				if (w > 0 && buf[w - 1] != ' ') {
+					buf[w++] = ' ';
+				}
+			} else {
+				buf[w++] = (char)c;
+				buf[w++] = (char)p[i + 1];
+			}
+			i += 2;
+		} else if (c == 0xE1 && i + 2 < n && p[i + 1] >= 0xB8 && p[i + 1] <= 0xBB &&
+			   (p[i + 2] & 0xC0) == 0x80) {
+			buf[w++] = (char)c;
+			buf[w++] = (char)p[i + 1];
+			buf[w++] = (char)p[i + 2];
+			i += 3;
+		} else {
+			break;
+		}
+	}
+	if (i == n) {
+		buf[w] = 0;
+		*len = w;
+		return buf;
+	}
+	w = 0;
+	i = 0;
 	while (i < n) {
 		if ((k = blank_at(p + i, n - i)) > 0) {
 			if (w > 0 && tmp[w - 1] != ' ') {
@@ -433,7 +498,22 @@ static const char *norm_text(const char *in, const char *s, size_t n, char *buf,
 			tmp[w++] = s[i++];
 		}
 	}
-	return member_nfc(tmp, w, buf, size) == (size_t)-1 ? in : buf;
+	if ((w = member_nfc(tmp, w, buf, size)) == (size_t)-1) {
+		*len = in_len;
+		return in;
+	}
+	*len = w;
+	return buf;
+}
+
+static inline int is_digit(char c)
+{
+	return (unsigned)(c - '0') <= 9;
+}
+
+static inline int is_date_sep(char c)
+{
+	return c == '-' || c == '/' || c == '.';
 }
 
 /* Parse 1..max digits at s[*i]; 1 with *v. */
@@ -441,11 +521,11 @@ static int digits_at(const char *s, size_t n, size_t *i, int min, int max, int *
 {
 	int k = 0;
 	*v = 0;
-	while (*i < n && k < max && s[*i] >= '0' && s[*i] <= '9') {
+	while (*i < n && k < max && is_digit(s[*i])) {
 		*v = *v * 10 + (s[(*i)++] - '0');
 		k++;
 	}
-	return k >= min && !(*i < n && s[*i] >= '0' && s[*i] <= '9');
+	return k >= min && !(*i < n && is_digit(s[*i]));
 }
 
 static int parse_dmy(const char *s, size_t n, int *y, int *m, int *d)
@@ -453,7 +533,15 @@ static int parse_dmy(const char *s, size_t n, int *y, int *m, int *d)
 	size_t i = 0;
 	int a, b, c;
 	char sep;
-	if (digits_at(s, n, &i, 4, 4, &a) && i < n && strchr("-/.", s[i])) {
+	if (n == 10 && is_digit(s[0]) && is_digit(s[1]) && is_date_sep(s[2]) &&
+	    is_digit(s[3]) && is_digit(s[4]) && s[5] == s[2] && is_digit(s[6]) &&
+	    is_digit(s[7]) && is_digit(s[8]) && is_digit(s[9])) { /* dd/mm/yyyy */
+		*d = (s[0] - '0') * 10 + (s[1] - '0');
+		*m = (s[3] - '0') * 10 + (s[4] - '0');
+		*y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+		return 1;
+	}
+	if (digits_at(s, n, &i, 4, 4, &a) && i < n && is_date_sep(s[i])) {
 		sep = s[i++];
 		if (digits_at(s, n, &i, 1, 2, &b) && i < n && s[i++] == sep &&
 		    digits_at(s, n, &i, 1, 2, &c) && i == n) {
@@ -463,7 +551,7 @@ static int parse_dmy(const char *s, size_t n, int *y, int *m, int *d)
 		return 0;
 	}
 	i = 0;
-	if (digits_at(s, n, &i, 1, 2, &a) && i < n && strchr("-/.", s[i])) {
+	if (digits_at(s, n, &i, 1, 2, &a) && i < n && is_date_sep(s[i])) {
 		sep = s[i++];
 		if (digits_at(s, n, &i, 1, 2, &b) && i < n && s[i++] == sep &&
 		    digits_at(s, n, &i, 4, 4, &c) && i == n) {
@@ -474,15 +562,36 @@ static int parse_dmy(const char *s, size_t n, int *y, int *m, int *d)
 	return 0;
 }
 
-static const char *norm_date(const char *s, size_t n, char *buf, size_t size)
+static const char *norm_date(const char *s, size_t n, char *buf, size_t size, size_t *len)
 {
 	size_t end = n;
 	int y, m, d;
+	if (n == 10 && size >= 11 && is_digit(s[0]) && is_digit(s[1]) && is_date_sep(s[2]) &&
+	    is_digit(s[3]) && is_digit(s[4]) && s[5] == s[2] && is_digit(s[6]) &&
+	    is_digit(s[7]) && is_digit(s[8]) && is_digit(s[9])) {
+		/* dd/mm/yyyy, the usual: the digits move, no arithmetic */
+		d = (s[0] - '0') * 10 + (s[1] - '0');
+		m = (s[3] - '0') * 10 + (s[4] - '0');
+		y = (s[6] - '0') * 1000 + (s[7] - '0') * 100 + (s[8] - '0') * 10 + (s[9] - '0');
+		if (y >= 1000 && m >= 1 && m <= 12 && d >= 1 &&
+		    (d <= 28 || d <= date_days_in_month(y, m))) {
+			memcpy(buf, s + 6, 4);
+			buf[4] = '-';
+			buf[5] = s[3];
+			buf[6] = s[4];
+			buf[7] = '-';
+			buf[8] = s[0];
+			buf[9] = s[1];
+			buf[10] = 0;
+			*len = 10;
+			return buf;
+		}
+	}
 	/* "1990-05-01 00:00:00", "01/05/1990 0:00": drop a time of day */
 	for (size_t k = 8; k < n; k++) {
 		if (s[k] == ' ' || s[k] == 'T') {
 			size_t j = k + 1;
-			while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == ':' || s[j] == '.')) {
+			while (j < n && (is_digit(s[j]) || s[j] == ':' || s[j] == '.')) {
 				j++;
 			}
 			if (j == n && j > k + 1) {
@@ -494,32 +603,55 @@ static const char *norm_date(const char *s, size_t n, char *buf, size_t size)
 	if (size >= 11 && parse_dmy(s, end, &y, &m, &d) && y >= 1000 && m >= 1 &&
 	    m <= 12 && d >= 1 && d <= date_days_in_month(y, m)) {
 		date_format((struct date){y, m, d}, buf);
+		*len = 10;
 		return buf;
 	}
+	*len = n;
 	return copy_out(s, n, buf);
 }
 
-static const char *norm_gender(const char *s, size_t n, char *buf)
+static const char *norm_gender(const char *s, size_t n, char *buf, size_t *len)
 {
 	static const char *const male[] = {"m", "nam", "male", "man", "nam gioi"};
 	static const char *const female[] = {"f", "nu", "female", "woman", "nu gioi"};
+	/* The usual spellings, whose fold is one of the above (the unit test
+	 * checks each against the general path). */
+	static const struct {
+		const char *in;
+		char out;
+	} usual[] = {
+		{"Nam", 'M'}, {"Nữ", 'F'}, {"M", 'M'}, {"F", 'F'}, {"nam", 'M'},
+		{"nữ", 'F'}, {"NAM", 'M'}, {"NỮ", 'F'}, {"Male", 'M'}, {"Female", 'F'},
+		{"male", 'M'}, {"female", 'F'},
+	};
 	char key[32], tmp[32];
+	for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++) {
+		if (strlen(usual[i].in) == n && memcmp(usual[i].in, s, n) == 0) {
+			buf[0] = usual[i].out;
+			buf[1] = 0;
+			*len = 1;
+			return buf;
+		}
+	}
 	if (n < sizeof tmp) {
 		copy_out(s, n, tmp);
 		fold_key(tmp, key, sizeof key, 0);
 		for (size_t i = 0; i < sizeof male / sizeof male[0]; i++) {
 			if (strcmp(key, male[i]) == 0) {
+				*len = 1;
 				return strcpy(buf, "M");
 			}
 			if (strcmp(key, female[i]) == 0) {
+				*len = 1;
 				return strcpy(buf, "F");
 			}
 		}
 	}
+	*len = n;
 	return copy_out(s, n, buf);
 }
 
-static const char *norm_org(const char *s, size_t n, char *buf, size_t size)
+static const char *norm_org(const char *s, size_t n, char *buf, size_t size, size_t *len)
 {
 	static const struct {
 		const char *key, *org;
@@ -545,21 +677,24 @@ static const char *norm_org(const char *s, size_t n, char *buf, size_t size)
 		fold_key(tmp, key, sizeof key, 0);
 		for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++) {
 			if (strcmp(key, orgs[i].key) == 0 && strlen(orgs[i].org) < size) {
+				*len = strlen(orgs[i].org);
 				return strcpy(buf, orgs[i].org);
 			}
 		}
 	}
+	*len = n;
 	return copy_out(s, n, buf);
 }
 
 /* Digits with separators dropped (citizen IDs, phones); the trimmed text
  * when anything else is in it. */
 static const char *norm_number(enum member_field f, const char *s, size_t n,
-			       char *buf, size_t size)
+			       char *buf, size_t size, size_t *len)
 {
 	const char *p = s;
 	size_t m = n, w = 0;
 	int plus = 0;
+	*len = n;
 	if (m && *p == '\'') {
 		p++, m--;
 	}
@@ -570,7 +705,7 @@ static const char *norm_number(enum member_field f, const char *s, size_t n,
 	}
 	for (size_t i = 0; i < m; i++) {
 		char c = p[i];
-		if (c >= '0' && c <= '9') {
+		if (is_digit(c)) {
 			buf[w++] = c;
 		} else if (!(c == ' ' || c == '.' || c == '-' ||
 			     (f == MF_PHONE && (c == '(' || c == ')')))) {
@@ -581,73 +716,113 @@ static const char *norm_number(enum member_field f, const char *s, size_t n,
 	if (w == (size_t)plus) {
 		return copy_out(s, n, buf);
 	}
+	*len = w;
 	if (f == MF_CITIZEN_ID && w == 11 && w + 2 <= size) {
 		memmove(buf + 1, buf, w + 1);
 		buf[0] = '0';
+		*len = w + 1;
 	} else if (f == MF_PHONE && !plus && w == 9 && buf[0] != '0' && w + 2 <= size) {
 		memmove(buf + 1, buf, w + 1);
 		buf[0] = '0';
+		*len = w + 1;
 	} else if (f == MF_PHONE && !plus && w == 11 && buf[0] == '8' && buf[1] == '4' &&
 		   w + 2 <= size) {
 		memmove(buf + 1, buf, w + 1);
 		buf[0] = '+';
+		*len = w + 1;
 	}
 	return buf;
 }
 
-const char *member_value_normalize(enum member_field f, const char *in,
-				   char *buf, size_t size)
+/* member_value_normalize of in[0..in_len), with the result's length. */
+static const char *normalize(enum member_field f, const char *in, size_t in_len,
+			     char *buf, size_t size, size_t *len)
 {
 	const char *s;
 	size_t n;
-	if (!in) {
-		return "";
-	}
-	s = trim(in, &n);
+	s = trim(in, in_len, &n);
 	if (n + 2 > size) {
+		*len = in_len;
 		return in;
 	}
 	switch (f) {
 	case MF_GENDER:
-		return norm_gender(s, n, buf);
+		return norm_gender(s, n, buf, len);
 	case MF_BIRTH_DATE:
 	case MF_JOINED:
 	case MF_OFFICIAL:
-		return norm_date(s, n, buf, size);
+		return norm_date(s, n, buf, size, len);
 	case MF_CITIZEN_ID:
 	case MF_PHONE:
-		return norm_number(f, s, n, buf, size);
+		return norm_number(f, s, n, buf, size, len);
 	case MF_ORG:
-		return norm_org(s, n, buf, size);
+		return norm_org(s, n, buf, size, len);
 	case MF_FULL_NAME:
 	case MF_ETHNICITY:
 	case MF_RELIGION:
 	case MF_HOMETOWN:
 	case MF_HOMETOWN_NEW:
 	case MF_RESIDENCE:
-		return norm_text(in, s, n, buf, size);
+		return norm_text(in, in_len, s, n, buf, size, len);
 	case MF_NUMBER:
 		if (n && *s == '\'') {
 			s++, n--;
 		}
+		*len = n;
 		return copy_out(s, n, buf);
 	default:
+		*len = n;
 		return copy_out(s, n, buf);
 	}
+}
+
+const char *member_value_normalize(enum member_field f, const char *in,
+				   char *buf, size_t size)
+{
+	size_t len;
+	if (!in) {
+		return "";
+	}
+	return normalize(f, in, strlen(in), buf, size, &len);
+}
+
+const char *member_value_normalize_n(enum member_field f, const char *in, size_t n,
+				     char *buf, size_t size, size_t *len)
+{
+	if (!in) {
+		*len = 0;
+		return "";
+	}
+	return normalize(f, in, n, buf, size, len);
 }
 
 void member_record_from_row(const struct csv_row *row, const int map[MF__COUNT],
 			    struct member_record *rec, struct member_norm *scratch)
 {
+	member_record_from_row_n(row, NULL, map, rec, scratch);
+}
+
+void member_record_from_row_n(const struct csv_row *row, const size_t *lens,
+			      const int map[MF__COUNT], struct member_record *rec,
+			      struct member_norm *scratch)
+{
 	for (int f = 0; f < MF__COUNT; f++) {
 		int col = map[f];
+		const char *in;
+		size_t n;
 		if (col < 0 || col >= row->n) {
 			rec->f[f] = NULL;
-		} else if (f == MF_FULL_NAME) {
-			rec->f[f] = row->f[col];
+			scratch->len[f] = 0;
+			continue;
+		}
+		in = row->f[col];
+		n = lens ? lens[col] : strlen(in);
+		if (f == MF_FULL_NAME) {
+			rec->f[f] = in;
+			scratch->len[f] = n;
 		} else {
-			rec->f[f] = member_value_normalize((enum member_field)f, row->f[col],
-							   scratch->v[f], MEMBER_VALUE_MAX);
+			rec->f[f] = normalize((enum member_field)f, in, n, scratch->v[f],
+					      MEMBER_VALUE_MAX, &scratch->len[f]);
 		}
 	}
 }

@@ -59,15 +59,22 @@ int member_column_required(enum member_field f);
 const char *member_value_normalize(enum member_field f, const char *in,
 				   char *buf, size_t size);
 
+/* member_value_normalize of in[0..n) (n = strlen(in)), also giving the
+ * result's length in *len. */
+const char *member_value_normalize_n(enum member_field f, const char *in, size_t n,
+				     char *buf, size_t size, size_t *len);
+
 /* NFC of s[0..n) into out[size] (NUL-terminated) without allocating; the
  * length, or (size_t)-1 when s is not valid UTF-8, longer than
  * MEMBER_VALUE_MAX code points, or the result does not fit.  Text made of
  * precomposed Vietnamese letters takes a fast path. */
 size_t member_nfc(const char *s, size_t n, char *out, size_t size);
 
-/* Scratch space for one record's normalized values. */
+/* Scratch space for one record's normalized values, and the byte length
+ * of each value member_record_from_row put in the record (0 for NULL). */
 struct member_norm {
 	char v[MF__COUNT][MEMBER_VALUE_MAX];
+	size_t len[MF__COUNT];
 };
 
 /* Fill rec from a data row with the map: each mapped cell normalized into
@@ -78,5 +85,10 @@ struct member_norm {
  * member_value_normalize(MF_FULL_NAME, …) of it. */
 void member_record_from_row(const struct csv_row *row, const int map[MF__COUNT],
 			    struct member_record *rec, struct member_norm *scratch);
+/* The same when the caller knows each cell's length: lens[i] =
+ * strlen(row->f[i]) (NULL: measured here). */
+void member_record_from_row_n(const struct csv_row *row, const size_t *lens,
+			      const int map[MF__COUNT], struct member_record *rec,
+			      struct member_norm *scratch);
 
 #endif

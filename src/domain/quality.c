@@ -13,11 +13,13 @@
 #include "domain/quality.h"
 #include "domain/quality_internal.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/date.h"
+#include "base/utf8.h"
 #include "domain/member_columns.h"
 
 /* Old (pre-2025) province codes, provinces-2025.csv: a citizen ID starts
@@ -275,13 +277,17 @@ int quality_rule_count(const struct quality_rules *q)
 
 /* ---- checking one record ---- */
 
-/* What every rule needs, parsed once per record. */
+/* What every rule needs, parsed once per record.  The dates of the
+ * fields are parsed when a rule first asks (fdate), not once per rule. */
 struct facts {
 	const struct member_record *rec;
 	struct date birth, joined, today;
 	int has_birth, has_joined, has_today;
 	char gender; /* 'M', 'F' or 0 */
 	const char *org;
+	signed char dstate[MF__COUNT]; /* 0 not parsed yet, 1 a date, -1 not */
+	struct date dv[MF__COUNT];
+	signed char cid12; /* the citizen ID is 12 digits: 0 not known, 1, -1 */
 };
 
 /* Exactly YYYY-MM-DD and a day that exists; no allocation. */
@@ -304,6 +310,32 @@ static int date10(const char *s, struct date *d)
 	d->d = (s[8] - '0') * 10 + (s[9] - '0');
 	return d->y >= 1000 && d->m >= 1 && d->m <= 12 && d->d >= 1 &&
 	       d->d <= date_days_in_month(d->y, d->m);
+}
+
+/* date10 of field f of the record, remembered for the next rule. */
+static int fdate(struct facts *fx, int f, struct date *d)
+{
+	if (!fx->dstate[f]) {
+		fx->dstate[f] = date10(fx->rec->f[f], &fx->dv[f]) ? 1 : -1;
+	}
+	if (fx->dstate[f] < 0) {
+		return 0;
+	}
+	*d = fx->dv[f];
+	return 1;
+}
+
+/* "M" or "F". */
+static int is_mf(const char *s)
+{
+	return (s[0] == 'M' || s[0] == 'F') && !s[1];
+}
+
+/* a later than b (both real dates: the same as comparing their days, or
+ * their YYYY-MM-DD texts). */
+static int date_after(struct date a, struct date b)
+{
+	return a.y != b.y ? a.y > b.y : a.m != b.m ? a.m > b.m : a.d > b.d;
 }
 
 static int age_at(struct date b, struct date at)
@@ -349,28 +381,35 @@ static int all_digits(const char *s, size_t n)
 static int bad_spacing(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	if (n == 0) {
+	size_t i;
+	if (!p[0]) {
 		return 0;
 	}
-	if (is_blank(p[0]) || is_blank(p[n - 1])) {
+	if (is_blank(p[0])) {
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if ((p[i] == 0xC2 && p[i + 1] == 0xA0) || (is_blank(p[i]) && p[i] != ' ') ||
-		    (p[i] == ' ' && p[i + 1] == ' ')) {
+	for (i = 0; p[i]; i++) {
+		unsigned c = p[i];
+		if (c != ' ' && c != 0xC2 && !is_blank(c)) { /* the usual byte */
+			continue;
+		}
+		if ((c == 0xC2 && p[i + 1] == 0xA0) || (is_blank(c) && c != ' ') ||
+		    (c == ' ' && p[i + 1] == ' ')) {
 			return 1;
 		}
 	}
-	return 0;
+	return is_blank(p[i - 1]); /* the last byte */
 }
 
+/* The number of words, counted up to 2 (all the rule asks). */
 static int words(const char *s)
 {
 	int n = 0, in = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		int blank = is_blank(*p) || (*p == 0xC2 && p[1] == 0xA0) ||
-			    (*p == 0xA0 && p > (const unsigned char *)s && p[-1] == 0xC2);
+	for (const unsigned char *p = (const unsigned char *)s; *p && n < 2; p++) {
+		unsigned c = *p;
+		int blank = (c <= ' ' || c == 0xC2 || c == 0xA0) &&
+			    (is_blank(c) || (c == 0xC2 && p[1] == 0xA0) ||
+			     (c == 0xA0 && p > (const unsigned char *)s && p[-1] == 0xC2));
 		if (!blank && !in) {
 			n++;
 		}
@@ -379,12 +418,30 @@ static int words(const char *s)
 	return n;
 }
 
+/* 1 for the bytes a name cannot have: digits, controls but tab, DEL and
+ * ASCII punctuation other than ' - . and space. */
+static int name_char_bad(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c < 0x20 && c != '\t') || c == 0x7F ||
+	       (c < 0x80 && c && strchr("!\"#$%&()*+,/:;<=>?@[\\]^_`{|}~", c));
+}
+
+static unsigned char name_bad[256];
+static pthread_once_t name_bad_once = PTHREAD_ONCE_INIT;
+
+static void name_bad_init(void)
+{
+	for (int c = 1; c < 256; c++) {
+		name_bad[c] = (unsigned char)name_char_bad((unsigned char)c);
+	}
+}
+
 /* The first character a name cannot have, or 0. */
 static char bad_name_char(const char *s)
 {
+	pthread_once(&name_bad_once, name_bad_init);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= '0' && *p <= '9') || (*p < 0x20 && *p != '\t') || *p == 0x7F ||
-		    (*p < 0x80 && strchr("!\"#$%&()*+,/:;<=>?@[\\]^_`{|}~", *p))) {
+		if (name_bad[*p]) {
 			return *p >= 0x20 && *p != 0x7F ? (char)*p : '?';
 		}
 	}
@@ -460,9 +517,22 @@ static int org_in(const struct facts *fx, const char (*orgs)[16], int n)
 	return 0;
 }
 
+/* Field f is exactly 12 digits (remembered for the citizen ID). */
+static int cid12(struct facts *fx, int f)
+{
+	const char *s = fx->rec->f[f];
+	if (f != MF_CITIZEN_ID) {
+		return s && all_digits(s, 12);
+	}
+	if (!fx->cid12) {
+		fx->cid12 = s && all_digits(s, 12) ? 1 : -1;
+	}
+	return fx->cid12 > 0;
+}
+
 /* 1 when the record breaks the rule (detail written when d is not NULL). */
 static int breaks(const struct quality_rules *q, const struct rule *r,
-		  const struct facts *fx, char *d)
+		  struct facts *fx, char *d)
 {
 	const char *s = fx->rec->f[r->field];
 	struct date a, b;
@@ -473,21 +543,21 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		}
 		return !present(s);
 	case EV_DATE:
-		if (present(s) && !date10(s, &a)) {
+		if (present(s) && !fdate(fx, r->field, &a)) {
 			detail(d, "%s", s);
 			return 1;
 		}
 		return 0;
 	case EV_FUTURE:
-		if (fx->has_today && date10(s, &a) && date_to_days(a) > date_to_days(fx->today)) {
+		if (fx->has_today && fdate(fx, r->field, &a) && date_after(a, fx->today)) {
 			detail(d, "%s", s);
 			return 1;
 		}
 		return 0;
 	case EV_ORDER: {
 		const char *o = fx->rec->f[r->other];
-		if (date10(s, &a) && date10(o, &b) &&
-		    (r->strict ? strcmp(o, s) >= 0 : strcmp(o, s) > 0)) {
+		if (fdate(fx, r->field, &a) && fdate(fx, r->other, &b) &&
+		    (r->strict ? !date_after(a, b) : date_after(b, a))) {
 			detail(d, "%s %s, %s %s", member_field_names[r->other], o,
 			       member_field_names[r->field], s);
 			return 1;
@@ -495,7 +565,7 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		return 0;
 	}
 	case EV_MIN_AGE:
-		if (!fx->has_birth || !date10(s, &a) || !fx->org) {
+		if (!fx->has_birth || !fdate(fx, r->field, &a) || !fx->org) {
 			return 0;
 		}
 		for (int i = 0; i < r->n_ages; i++) {
@@ -508,7 +578,7 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		}
 		return 0;
 	case EV_TOO_OLD:
-		if (fx->has_today && date10(s, &a) && age_at(a, fx->today) > r->max_age) {
+		if (fx->has_today && fdate(fx, r->field, &a) && age_at(a, fx->today) > r->max_age) {
 			detail(d, "%s", s);
 			return 1;
 		}
@@ -522,7 +592,9 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 	case EV_NFC: {
 		char nfc[MEMBER_VALUE_MAX];
 		size_t n = s ? strlen(s) : 0;
-		if (n && (member_nfc(s, n, nfc, sizeof nfc) != n || memcmp(nfc, s, n) != 0)) {
+		/* utf8_nfc_quick text shorter than the buffer is its own NFC */
+		if (n && !(n < sizeof nfc && utf8_nfc_quick(s, n)) &&
+		    (member_nfc(s, n, nfc, sizeof nfc) != n || memcmp(nfc, s, n) != 0)) {
 			detail(d, "%s", s);
 			return 1;
 		}
@@ -543,13 +615,13 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		return 0;
 	}
 	case EV_CID_FORMAT:
-		if (present(s) && !all_digits(s, 12)) {
+		if (present(s) && !cid12(fx, r->field)) {
 			detail(d, "%s", s);
 			return 1;
 		}
 		return 0;
 	case EV_CID_PROVINCE:
-		if (s && all_digits(s, 12) &&
+		if (cid12(fx, r->field) &&
 		    !q->province[(s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0')]) {
 			detail(d, "%.3s", s);
 			return 1;
@@ -557,7 +629,7 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		return 0;
 	case EV_CID_GENDER: {
 		int g, century, want = -1, bad = 0;
-		if (!s || !all_digits(s, 12) || (!fx->has_birth && !fx->gender)) {
+		if (!cid12(fx, r->field) || (!fx->has_birth && !fx->gender)) {
 			return 0;
 		}
 		g = s[3] - '0';
@@ -581,14 +653,14 @@ static int breaks(const struct quality_rules *q, const struct rule *r,
 		return bad;
 	}
 	case EV_CID_YEAR:
-		if (s && all_digits(s, 12) && fx->has_birth &&
+		if (cid12(fx, r->field) && fx->has_birth &&
 		    (s[4] - '0') * 10 + (s[5] - '0') != fx->birth.y % 100) {
 			detail(d, "%s: digits 5-6 are %.2s, born %d", s, s + 4, fx->birth.y);
 			return 1;
 		}
 		return 0;
 	case EV_GENDER:
-		if (present(s) && strcmp(s, "M") != 0 && strcmp(s, "F") != 0) {
+		if (present(s) && !is_mf(s)) {
 			detail(d, "%s", s);
 			return 1;
 		}
@@ -619,10 +691,12 @@ int quality_check_record(const struct quality_rules *q,
 	const char *g = r->f[MF_GENDER];
 	int found = 0, nerr = 0;
 	fx.rec = r;
-	fx.has_birth = date10(r->f[MF_BIRTH_DATE], &fx.birth);
-	fx.has_joined = date10(r->f[MF_JOINED], &fx.joined);
+	memset(fx.dstate, 0, sizeof fx.dstate);
+	fx.cid12 = 0;
+	fx.has_birth = fdate(&fx, MF_BIRTH_DATE, &fx.birth);
+	fx.has_joined = fdate(&fx, MF_JOINED, &fx.joined);
 	fx.has_today = date10(today, &fx.today);
-	fx.gender = g && (strcmp(g, "M") == 0 || strcmp(g, "F") == 0) ? g[0] : 0;
+	fx.gender = g && is_mf(g) ? g[0] : 0;
 	fx.org = present(r->f[MF_ORG]) ? r->f[MF_ORG] : NULL;
 	for (int i = 0; i < q->n; i++) {
 		const struct rule *rule = &q->r[i];

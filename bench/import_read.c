@@ -1,0 +1,253 @@
+/*
+ * bench/import_read.c — the import's reader thread alone (import_read.c:
+ * CSV/XLSX parsing, header mapping, value normalization, the search key,
+ * the quality rules, unit look-ups, in-file duplicates), without the
+ * writer: the batches are taken and given straight back.  Prints the
+ * reader thread's CPU seconds, rows/s of that CPU time, and a digest of
+ * everything the reader hands the writer (values, search keys, problems,
+ * reasons, units), so that two builds can be shown to produce the same
+ * output byte for byte.
+ *
+ *   bench_import_read FILE [--db DB] [--org ORG] [--today YYYY-MM-DD]
+ *                     [--lang vi|en] [--runs N]
+ *
+ * DB (default build/bench/import/base.db, made by bench/import.sh) gives
+ * the unit catalogue and the quality rules; it is only read.  The best of
+ * N runs (default 3) is reported.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/date.h"
+#include "db/db.h"
+#include "domain/cx.h"
+#include "domain/import_internal.h"
+#include "domain/org.h"
+#include "domain/quality.h"
+
+struct run {
+	struct imp_reader *rd;
+	double cpu; /* reader thread CPU seconds */
+};
+
+static double clock_s(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *reader(void *arg)
+{
+	struct run *r = arg;
+	double t0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	imp_reader_run(r->rd);
+	r->cpu = clock_s(CLOCK_THREAD_CPUTIME_ID) - t0;
+	return NULL;
+}
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ s[i]) * 1099511628211ull;
+	}
+	return h;
+}
+
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+	return mix(h, s, strlen(s) + 1);
+}
+
+/* Everything the writer could use of a batch. */
+static uint64_t digest_batch(uint64_t h, const struct imp_batch *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		const struct imp_row *ir = &b->rows[i];
+		const char *raw = imp_str(b, ir->raw);
+		h = mix(h, &ir->line, sizeof ir->line);
+		h = mix(h, &ir->n_raw, sizeof ir->n_raw);
+		for (int k = 0; k < ir->n_raw; k++) {
+			h = mix_str(h, raw);
+			raw += strlen(raw) + 1;
+		}
+		for (int f = 0; f < MF__COUNT; f++) {
+			h = mix_str(h, imp_str(b, ir->v[f]));
+			h = mix(h, &ir->present[f], sizeof ir->present[f]);
+		}
+		h = mix_str(h, imp_str(b, ir->fold));
+		h = mix(h, &ir->unit_id, sizeof ir->unit_id);
+		h = mix(h, &ir->errors, sizeof ir->errors);
+		h = mix_str(h, ir->errors ? imp_str(b, ir->reasons) : "");
+		for (int k = 0; k < ir->n_prob; k++) {
+			const struct quality_problem *p = &b->probs[ir->first_prob + k];
+			h = mix_str(h, p->rule);
+			h = mix(h, &p->field, sizeof p->field);
+			h = mix(h, &p->is_error, sizeof p->is_error);
+			h = mix_str(h, p->detail);
+		}
+	}
+	return h;
+}
+
+static int unit_table(struct cx *cx, const char *today, struct org_tree **tree,
+		      struct imp_unit **out, size_t *n_slots, struct err *e)
+{
+	json_t *kinds = NULL;
+	struct org_tree *t;
+	size_t cap = 16;
+	struct imp_unit *u;
+	if (org_tree_get(cx, today, &t, e) || org_kinds(cx, &kinds, e)) {
+		return -1;
+	}
+	while (cap < (size_t)t->n * 2) {
+		cap *= 2;
+	}
+	u = calloc(cap, sizeof *u);
+	if (!u) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	for (int i = 0; i < t->n; i++) {
+		size_t h = imp_unit_hash(t->nodes[i].code) & (cap - 1), j;
+		json_t *k;
+		while (u[h].code) {
+			h = (h + 1) & (cap - 1);
+		}
+		u[h].code = t->nodes[i].code;
+		u[h].id = t->nodes[i].id;
+		u[h].writable = 1;
+		json_array_foreach(kinds, j, k) {
+			const char *code = json_string_value(json_object_get(k, "code"));
+			if (code && strcmp(code, t->nodes[i].kind) == 0) {
+				snprintf(u[h].org, sizeof u[h].org, "%s",
+					 json_string_value(json_object_get(k, "org")));
+			}
+		}
+	}
+	json_decref(kinds);
+	*tree = t;
+	*out = u;
+	*n_slots = cap;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *file = NULL, *dbpath = "build/bench/import/base.db", *org = "party";
+	const char *lang = "vi";
+	char today[11];
+	int runs = 3;
+	struct err e = ERR_INIT;
+	struct db *db;
+	struct cx cx;
+	struct org_tree *tree = NULL;
+	struct imp_unit *units = NULL;
+	struct quality_rules *rules;
+	size_t n_slots = 0;
+	double best_cpu = 1e30, best_wall = 1e30;
+	long rows = 0, errors = 0, warnings = 0;
+	uint64_t digest = 0;
+	date_today(today);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			dbpath = argv[++i];
+		} else if (strcmp(argv[i], "--org") == 0 && i + 1 < argc) {
+			org = argv[++i];
+		} else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
+			snprintf(today, sizeof today, "%s", argv[++i]);
+		} else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+			lang = argv[++i];
+		} else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+			runs = atoi(argv[++i]);
+		} else if (!file && argv[i][0] != '-') {
+			file = argv[i];
+		} else {
+			file = NULL;
+			break;
+		}
+	}
+	if (!file || runs < 1) {
+		fprintf(stderr, "usage: bench_import_read FILE [--db DB] [--org ORG] "
+				"[--today YYYY-MM-DD] [--lang vi|en] [--runs N]\n");
+		return 2;
+	}
+	if (db_open(dbpath, &db, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	cx_init_system(&cx, db);
+	cx.lang = lang;
+	if (unit_table(&cx, today, &tree, &units, &n_slots, &e) ||
+	    quality_rules_load(db, &rules, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	for (int k = 0; k < runs; k++) {
+		struct imp_reader rd;
+		struct run run = {&rd, 0};
+		struct imp_batch *b;
+		pthread_t th;
+		double w0 = clock_s(CLOCK_MONOTONIC), wall;
+		int done = 0, failed = 0;
+		memset(&rd, 0, sizeof rd);
+		rd.path = file;
+		rd.name = file;
+		rd.org = org;
+		rd.today = today;
+		rd.lang = lang;
+		rd.rules = rules;
+		rd.units = units;
+		rd.n_slots = n_slots;
+		rows = errors = warnings = 0;
+		digest = 1469598103934665603ull;
+		if (imp_queue_init(&rd) || pthread_create(&th, NULL, reader, &run)) {
+			fprintf(stderr, "cannot start the reader\n");
+			return 1;
+		}
+		while (!done && (b = imp_take(&rd))) {
+			digest = digest_batch(digest, b);
+			rows += b->n;
+			for (int i = 0; i < b->n; i++) {
+				errors += b->rows[i].errors != 0;
+				warnings += b->rows[i].n_prob;
+			}
+			done = b->last;
+			if (b->failed) {
+				fprintf(stderr, "%s\n", b->err.msg);
+				failed = 1;
+			}
+			imp_give_back(&rd, b);
+		}
+		pthread_join(th, NULL);
+		wall = clock_s(CLOCK_MONOTONIC) - w0;
+		imp_queue_release(&rd);
+		for (int i = 0; i < rd.n_header; i++) {
+			free(rd.header[i]);
+		}
+		free(rd.header);
+		if (failed) {
+			return 1;
+		}
+		if (run.cpu < best_cpu) {
+			best_cpu = run.cpu;
+		}
+		if (wall < best_wall) {
+			best_wall = wall;
+		}
+		fprintf(stderr, "run %d: reader CPU %.3f s, wall %.3f s\n", k + 1, run.cpu, wall);
+	}
+	printf("rows %ld (with errors %ld, warnings %ld), today %s\n", rows, errors, warnings,
+	       today);
+	printf("reader CPU %.3f s, wall %.3f s (best of %d): %.0f rows/s of reader CPU\n",
+	       best_cpu, best_wall, runs, (double)rows / best_cpu);
+	printf("digest %016llx\n", (unsigned long long)digest);
+	free(units);
+	org_tree_release(tree);
+	quality_rules_free(rules);
+	db_close(db);
+	return 0;
+}
