@@ -316,9 +316,21 @@ def all_schemas(node, path="#"):
             yield from all_schemas(v, "%s/%d" % (path, i))
 
 
+def non_string_keys(node, path="#"):
+    """Keys YAML 1.1 reads as something else (Null, yes, on, 200…) except statuses."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not isinstance(k, str) and not (path.endswith("/responses") and isinstance(k, int)):
+                yield "%s: key %r is not a string (quote it)" % (path, k)
+            yield from non_string_keys(v, "%s/%s" % (path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from non_string_keys(v, "%s/%d" % (path, i))
+
+
 def structural(doc):
     d = doc.d
-    probs = []
+    probs = list(non_string_keys(d))
     if not str(d.get("openapi", "")).startswith("3.0."):
         probs.append("openapi is not 3.0.x: %r" % d.get("openapi"))
     for k in ("info", "paths", "components"):
@@ -376,8 +388,9 @@ def is_error_schema(doc, s, depth=0):
         return is_error_schema(doc, s2, depth + 1)
     if "allOf" in s:
         return any(is_error_schema(doc, x, depth + 1) for x in s["allOf"])
-    if "oneOf" in s:
-        return all(is_error_schema(doc, x, depth + 1) for x in s["oneOf"])
+    for k in ("oneOf", "anyOf"):
+        if k in s:
+            return all(is_error_schema(doc, x, depth + 1) for x in s[k])
     return False
 
 
