@@ -7,7 +7,7 @@ pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql
       libcurl4-openssl-dev libzip-dev libexpat1-dev libxlsxwriter-dev
       libqpdf-dev qpdf libpoppler-glib-dev poppler-utils libcairo2-dev libpango1.0-dev
       fonts-noto-core libqrencode-dev libnss3-tools zbar-tools
-      chromium nodejs npm curl ca-certificates)
+      chromium nodejs npm curl ca-certificates python3 python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -15,8 +15,9 @@
 # skipped.  Servers and the PostgreSQL cluster are stopped on every exit.
 # Logs stay in the scratch directory (printed) when something failed.
 #
-# Environment: CADRE_TEST_ONLY=unit,cli,api-sqlite,api-pg,e2e runs a
-# subset (for development; make test runs everything).
+# Environment: CADRE_TEST_ONLY=unit,cli,cli_members,sign,doc_numbering,
+# openapi_routes,api-sqlite,api-pg,e2e runs a subset (for development; make
+# test runs everything).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -235,8 +236,10 @@ if wanted cli; then
 	fi
 fi
 
-# ---- 2b. CLI tests of members and signatures (real pdfsig, openssl, qpdf) ----
-for extra in cli_members sign doc_numbering; do
+# ---- 2b. CLI tests of members and signatures (real pdfsig, openssl, qpdf),
+# numbering from many processes, and docs/openapi.yaml against the route
+# tables and a running server (tests/openapi_routes.sh) ----
+for extra in cli_members sign doc_numbering openapi_routes; do
 	if wanted "$extra" && [ -f "tests/$extra.sh" ]; then
 		mkdir -p "$tmp/$extra"
 		run_suite "$extra" 1800 bash "tests/$extra.sh" "$ASAN/cadre" "$tmp/$extra"
