@@ -82,6 +82,7 @@ struct writer {
 	int64_t next_person, next_member;
 	struct imp_bulk *bulk; /* SQLite bulk mode: indexes rebuilt at the end */
 	struct imp_keys keys;  /* citizen IDs of new people, written sorted */
+	struct imp_known known; /* bulk load: the stored citizen IDs, in memory */
 	struct db_stmt *sel_person, *ins_person, *upd_person;
 	struct db_stmt *sel_member, *ins_member, *upd_member;
 	struct table_writer *rej;
@@ -442,8 +443,8 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	if (w->aborted && w->fresh) {
 		return 0; /* the file fails anyway: only count */
 	}
-	if (w->fresh) {
-		return insert_new(w, b, ir, e);
+	if (w->fresh || imp_known_lacks(&w->known, val(b, ir, MF_CITIZEN_ID))) {
+		return w->aborted ? 0 : insert_new(w, b, ir, e);
 	}
 	m = malloc(sizeof *m);
 	if (!m) {
@@ -698,6 +699,9 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 			return rc;
 		}
 	}
+	if (w->bulk && !w->fresh && (rc = imp_known_load(w->cx, &w->known, e))) {
+		return rc;
+	}
 	/* Logging costs a row per change: for a first load, a bulk load or
 	 * more rows than the log keeps, rebuilding the index is cheaper. */
 	w->log = !w->fresh && !w->bulk && file_rows(w->o->path) <= MEMBER_LOG_MAX_ROWS;
@@ -849,6 +853,7 @@ out:
 	json_decref(w.errors);
 	imp_bulk_free(w.bulk);
 	imp_keys_free(&w.keys);
+	imp_known_free(&w.known);
 	free_header(&w.rd);
 	free(units);
 	org_tree_release(tree);

@@ -1,17 +1,22 @@
 /*
- * import_bulk.c — how an import writes fast: whether the member tables
- * hold any citizen ID yet (then no row needs looking up), and on SQLite,
- * where the writer holds the write lock for the whole import, the
- * connection's settings for a large write and the bulk mode.
+ * import_bulk.c — how an import writes fast.  Engine-specific tuning kept
+ * here because it serves this one writer; it owns no table.
  *
- * Engine-specific tuning, kept here because it serves this one writer:
- * a large page cache for the duration of the import, and, when the tables
- * hold no citizen ID yet (a first load), the indexes of person and
- * membership dropped inside the transaction and rebuilt once from their
- * stored definitions before the commit (a sort instead of a million random
- * B-tree inserts), with foreign-key look-ups off: the ids written are the
- * ones just numbered and units from the snapshot.  A rollback or a crash
- * restores everything, indexes included.  It owns no table.
+ * - Whether rows need looking up at all (imp_is_fresh: no citizen ID is
+ *   registered yet) and, for a load larger than what is stored, the
+ *   stored citizen IDs as a sorted array (imp_known_*), so that a new
+ *   person costs no query.
+ * - The citizen IDs of new people, written to the register (person_key)
+ *   once before the commit, radix-sorted: appends at the B-tree's right
+ *   edge instead of random inserts or SQLite's sorter (imp_keys_*).
+ * - On SQLite, where the writer holds the write lock for the whole
+ *   import: a 512 MB page cache for the run, foreign-key look-ups off (the
+ *   ids written are the writer's own and units come from the snapshot),
+ *   and, when the file holds more rows than the tables (imp_bulk_worth),
+ *   the membership indexes dropped inside the transaction and rebuilt once
+ *   from their stored definitions before the commit (a sort instead of a
+ *   million random B-tree inserts).  A rollback or a crash restores
+ *   everything, indexes included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +48,7 @@ int imp_bulk_worth(struct cx *cx, int64_t rows_expected, struct err *e)
 }
 
 #define BULK_MAX_INDEXES 16
-#define IMPORT_CACHE_KB 262144
+#define IMPORT_CACHE_KB 524288
 
 struct imp_bulk {
 	int n;
@@ -240,8 +245,12 @@ int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
 		return rc;
 	}
 	for (size_t i = 0; i < k->n && rc == 0; i++) {
-		char cid[16];
-		snprintf(cid, sizeof cid, "%012llu", (unsigned long long)k->v[i].cid);
+		char cid[13];
+		uint64_t v = k->v[i].cid;
+		for (int d = 11; d >= 0; d--, v /= 10) {
+			cid[d] = (char)('0' + v % 10);
+		}
+		cid[12] = '\0';
 		db_bind_text_ref(st, 1, cid, 12);
 		db_bind_int64(st, 2, k->v[i].person);
 		rc = db_step(st, e);
@@ -253,6 +262,81 @@ int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
 }
 
 void imp_keys_free(struct imp_keys *k)
+{
+	free(k->v);
+	memset(k, 0, sizeof *k);
+}
+
+/* ---- the stored citizen IDs, for a bulk load ---- */
+
+int imp_known_load(struct cx *cx, struct imp_known *k, struct err *e)
+{
+	struct db_stmt *st;
+	size_t cap = 1024;
+	int rc;
+	memset(k, 0, sizeof *k);
+	if (!(k->v = malloc(cap * sizeof *k->v))) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	/* the register's primary key: already in order */
+	if ((rc = db_prepare(cx->db, "SELECT citizen_id FROM person_key ORDER BY citizen_id", &st,
+			     e))) {
+		imp_known_free(k);
+		return rc;
+	}
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		uint64_t v;
+		if (cid_value(db_col_text(st, 0), &v)) {
+			imp_known_free(k); /* not an ID this code wrote: look every row up */
+			break;
+		}
+		if (k->n == cap) {
+			uint64_t *p = realloc(k->v, cap * 2 * sizeof *p);
+			if (!p) {
+				db_finalize(st);
+				imp_known_free(k);
+				return err_set(e, ERR_INTERNAL, "", "out of memory");
+			}
+			k->v = p;
+			cap *= 2;
+		}
+		k->v[k->n++] = v;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		imp_known_free(k);
+		return rc;
+	}
+	k->loaded = k->v != NULL;
+	return 0;
+}
+
+int imp_known_lacks(const struct imp_known *k, const char *cid)
+{
+	uint64_t v;
+	size_t lo = 0, hi;
+	if (!k->loaded) {
+		return 0;
+	}
+	if (!cid[0]) {
+		return 1;
+	}
+	if (cid_value(cid, &v)) {
+		return 0;
+	}
+	hi = k->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (k->v[mid] < v) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo == k->n || k->v[lo] != v;
+}
+
+void imp_known_free(struct imp_known *k)
 {
 	free(k->v);
 	memset(k, 0, sizeof *k);

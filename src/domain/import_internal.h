@@ -157,6 +157,20 @@ int imp_keys_add(struct imp_keys *k, const char *cid, int64_t person, struct err
 int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e);
 void imp_keys_free(struct imp_keys *k);
 
+/* import_bulk.c: for a bulk load into tables that hold fewer people than
+ * the file, the stored citizen IDs as a sorted array, so that a row whose
+ * ID is not among them goes straight to the inserts without a query. */
+struct imp_known {
+	uint64_t *v;
+	size_t n;
+	int loaded; /* 0: not loaded, every row is looked up */
+};
+int imp_known_load(struct cx *cx, struct imp_known *k, struct err *e);
+/* 1 when k is loaded and cid is surely not stored (empty, or not among
+ * the IDs); 0 when the row must be looked up. */
+int imp_known_lacks(const struct imp_known *k, const char *cid);
+void imp_known_free(struct imp_known *k);
+
 /* A string of a batch. */
 static inline const char *imp_str(const struct imp_batch *b, uint32_t off)
 {
