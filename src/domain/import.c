@@ -83,6 +83,7 @@ struct writer {
 	struct imp_bulk *bulk; /* SQLite bulk mode: indexes rebuilt at the end */
 	struct imp_keys keys;  /* citizen IDs of new people, written sorted */
 	struct imp_known known; /* bulk load: the stored citizen IDs, in memory */
+	struct match *match;    /* the stored state of the row being matched */
 	struct db_stmt *sel_person, *ins_person, *upd_person;
 	struct db_stmt *sel_member, *ins_member, *upd_member;
 	struct table_writer *rej;
@@ -270,6 +271,18 @@ struct match {
 	char status[16], ended[11];
 };
 
+/* s into out[cap], cut at cap - 1 bytes (what snprintf "%s" did, without
+ * its format machinery: this runs a dozen times per row of a re-import). */
+static void copy_text(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= cap) {
+		n = cap - 1;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
 static int find_match(struct writer *w, const char *cid, struct match *m, struct err *e)
 {
 	struct db_stmt *st = w->sel_person;
@@ -278,9 +291,9 @@ static int find_match(struct writer *w, const char *cid, struct match *m, struct
 	db_bind_text(st, 1, cid);
 	if ((rc = db_step(st, e)) == DB_ROW) {
 		m->person = db_col_int64(st, 0);
-		snprintf(m->pf[MF_CITIZEN_ID], sizeof m->pf[0], "%s", cid);
+		copy_text(m->pf[MF_CITIZEN_ID], sizeof m->pf[0], cid);
 		for (int f = 1; f <= MF_PERSON_LAST; f++) {
-			snprintf(m->pf[f], sizeof m->pf[f], "%s", db_col_text(st, f));
+			copy_text(m->pf[f], sizeof m->pf[f], db_col_text(st, f));
 		}
 	}
 	db_reset(st);
@@ -293,11 +306,11 @@ static int find_match(struct writer *w, const char *cid, struct match *m, struct
 	if ((rc = db_step(st, e)) == DB_ROW) {
 		m->member = db_col_int64(st, 0);
 		m->unit = db_col_int64(st, 1);
-		snprintf(m->joined, sizeof m->joined, "%s", db_col_text(st, 2));
-		snprintf(m->official, sizeof m->official, "%s", db_col_text(st, 3));
-		snprintf(m->number, sizeof m->number, "%s", db_col_text(st, 4));
-		snprintf(m->status, sizeof m->status, "%s", db_col_text(st, 5));
-		snprintf(m->ended, sizeof m->ended, "%s", db_col_text(st, 6));
+		copy_text(m->joined, sizeof m->joined, db_col_text(st, 2));
+		copy_text(m->official, sizeof m->official, db_col_text(st, 3));
+		copy_text(m->number, sizeof m->number, db_col_text(st, 4));
+		copy_text(m->status, sizeof m->status, db_col_text(st, 5));
+		copy_text(m->ended, sizeof m->ended, db_col_text(st, 6));
 	}
 	db_reset(st);
 	return rc < 0 ? rc : 0;
@@ -342,7 +355,7 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 	}
 	for (int f = 1; f <= MF_PERSON_LAST; f++) {
 		if (ir->present[f] && strcmp(val(b, ir, f), m->pf[f]) != 0) {
-			snprintf(m->pf[f], sizeof m->pf[f], "%s", val(b, ir, f));
+			copy_text(m->pf[f], sizeof m->pf[f], val(b, ir, f));
 			person_diff = 1;
 		}
 	}
@@ -446,10 +459,10 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	if (w->fresh || imp_known_lacks(&w->known, val(b, ir, MF_CITIZEN_ID))) {
 		return w->aborted ? 0 : insert_new(w, b, ir, e);
 	}
-	m = malloc(sizeof *m);
-	if (!m) {
+	if (!w->match && !(w->match = malloc(sizeof *w->match))) {
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
+	m = w->match;
 	rc = find_match(w, val(b, ir, MF_CITIZEN_ID), m, e);
 	if (rc == 0) {
 		/* after a refusal, rows are still checked against the database
@@ -458,7 +471,6 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 		     : w->aborted ? 0
 				  : insert_new(w, b, ir, e);
 	}
-	free(m);
 	return rc;
 }
 
@@ -854,6 +866,7 @@ out:
 	imp_bulk_free(w.bulk);
 	imp_keys_free(&w.keys);
 	imp_known_free(&w.known);
+	free(w.match);
 	free_header(&w.rd);
 	free(units);
 	org_tree_release(tree);
