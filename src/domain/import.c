@@ -11,13 +11,13 @@
 #include "domain/import.h"
 
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "base/date.h"
+#include "base/sha256.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/import_internal.h"
@@ -26,6 +26,7 @@
 
 #define MAX_MESSAGES_DEFAULT 20
 #define PROGRESS_EVERY 8 /* batches */
+#define INSERT_ROWS 64     /* rows per multi-row INSERT (SQLite, own ids) */
 
 /* ---- hashing thread: SHA-256 of the file and its line count ---- */
 
@@ -40,17 +41,15 @@ struct hasher {
 static void *hash_run(void *arg)
 {
 	struct hasher *h = arg;
-	crypto_hash_sha256_state st;
-	unsigned char out[crypto_hash_sha256_BYTES];
+	struct sha256 st = {NULL};
 	size_t n;
 	char *buf = malloc(1 << 20);
-	FILE *f = buf ? fopen(h->path, "rb") : NULL;
-	crypto_hash_sha256_init(&st);
+	FILE *f = buf && sha256_begin(&st) == 0 ? fopen(h->path, "rb") : NULL;
 	if (!f) {
 		h->failed = 1;
 	}
 	while (f && (n = fread(buf, 1, 1 << 20, f)) > 0) {
-		crypto_hash_sha256_update(&st, (const unsigned char *)buf, n);
+		sha256_add(&st, buf, n);
 		for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
 			h->lines++;
 		}
@@ -60,8 +59,9 @@ static void *hash_run(void *arg)
 		fclose(f);
 	}
 	free(buf);
-	crypto_hash_sha256_final(&st, out);
-	sodium_bin2hex(h->hex, sizeof h->hex, out, sizeof out);
+	if (sha256_end(&st, h->hex)) {
+		h->failed = 1;
+	}
 	__atomic_store_n(&h->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -86,6 +86,18 @@ struct writer {
 	struct match *match;    /* the stored state of the row being matched */
 	struct db_stmt *sel_person, *ins_person, *upd_person;
 	struct db_stmt *sel_member, *ins_member, *upd_member;
+	/* SQLite with own ids and no member log: new rows wait here and go
+	 * INSERT_ROWS to a statement (the per-statement cost of a step is
+	 * most of a small row's); flushed when full and at the end of each
+	 * batch, while the batch's strings they point to are still held. */
+	int multi;
+	struct db_stmt *ins_person_n, *ins_member_n;
+	struct pending_row {
+		const struct imp_batch *b;
+		const struct imp_row *ir;
+		int64_t id, person;
+	} pend_person[INSERT_ROWS], pend_member[INSERT_ROWS];
+	int n_pend_person, n_pend_member;
 	struct table_writer *rej;
 	json_t *errors;
 	int n_messages, max_messages;
@@ -123,19 +135,51 @@ static const char *const writer_sql[6] = {
 	"UPDATE membership SET number = ?, official = ?, rev = rev + 1 WHERE id = ?",
 };
 
+/* "INSERT … VALUES (row),(row),…" with n copies of the first form's row. */
+static int prepare_multi(struct writer *w, const char *one, int n, struct db_stmt **st,
+			 struct err *e)
+{
+	const char *row = strstr(one, "VALUES (");
+	size_t head = (size_t)(row - one) + 7, len = strlen(row + 7);
+	char *sql = malloc(head + (size_t)n * (len + 1) + 1), *p;
+	int rc;
+	if (!sql) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	memcpy(sql, one, head);
+	p = sql + head;
+	for (int i = 0; i < n; i++) {
+		if (i) {
+			*p++ = ',';
+		}
+		memcpy(p, row + 7, len);
+		p += len;
+	}
+	*p = '\0';
+	rc = db_prepare(w->cx->db, sql, st, e);
+	free(sql);
+	return rc;
+}
+
 static int prepare_all(struct writer *w, struct err *e)
 {
 	struct db_stmt **st[6] = {&w->sel_person, &w->ins_person, &w->upd_person,
 				  &w->sel_member, &w->ins_member, &w->upd_member};
+	int rc;
 	for (int i = 0; i < 6; i++) {
 		const char *sql = writer_sql[i];
-		int rc;
 		if (w->own_ids && (i == 1 || i == 4)) {
 			sql = insert_own_ids[i == 4];
 		}
 		if ((rc = db_prepare(w->cx->db, sql, st[i], e))) {
 			return rc;
 		}
+	}
+	w->multi = w->own_ids && !w->log;
+	if (w->multi &&
+	    ((rc = prepare_multi(w, insert_own_ids[0], INSERT_ROWS, &w->ins_person_n, e)) ||
+	     (rc = prepare_multi(w, insert_own_ids[1], INSERT_ROWS, &w->ins_member_n, e)))) {
+		return rc;
 	}
 	return 0;
 }
@@ -148,6 +192,9 @@ static void finalize_all(struct writer *w)
 	db_finalize(w->sel_member);
 	db_finalize(w->ins_member);
 	db_finalize(w->upd_member);
+	db_finalize(w->ins_person_n);
+	db_finalize(w->ins_member_n);
+	w->ins_person_n = w->ins_member_n = NULL;
 	w->sel_person = w->ins_person = w->upd_person = NULL;
 	w->sel_member = w->ins_member = w->upd_member = NULL;
 }
@@ -214,44 +261,119 @@ static int run(struct db_stmt *st, int64_t *id, struct err *e)
 	return rc < 0 ? rc : 0;
 }
 
+/* A membership row's values from parameter first + 1 on: its id when the
+ * writer numbers rows, then person, org, number, joined, official, unit
+ * and the stint's start.  Returns the last parameter bound. */
+static int bind_member(const struct writer *w, struct db_stmt *st, int first,
+		       const struct pending_row *m)
+{
+	int k = first;
+	if (w->own_ids) {
+		db_bind_int64(st, ++k, m->id);
+	}
+	db_bind_int64(st, ++k, m->person);
+	bind_val(st, ++k, w->o->org);
+	bind_val(st, ++k, val(m->b, m->ir, MF_NUMBER));
+	bind_val(st, ++k, val(m->b, m->ir, MF_JOINED));
+	bind_val(st, ++k, val(m->b, m->ir, MF_OFFICIAL));
+	db_bind_int64(st, ++k, m->ir->unit_id);
+	bind_val(st, ++k, val(m->b, m->ir, MF_JOINED));
+	return k;
+}
+
+/* A person row's values from parameter first + 1 on: its id when the
+ * writer numbers rows, the fields, the name's fold, created and updated. */
+static int bind_person(const struct writer *w, struct db_stmt *st, int first,
+		       const struct pending_row *p)
+{
+	int k = first;
+	if (w->own_ids) {
+		db_bind_int64(st, ++k, p->id);
+	}
+	for (int f = 0; f <= MF_PERSON_LAST; f++) {
+		bind_val(st, ++k, val(p->b, p->ir, f));
+	}
+	bind_val(st, ++k, imp_str(p->b, p->ir->fold));
+	db_bind_int64(st, ++k, w->cx->now_ms);
+	db_bind_int64(st, ++k, w->cx->now_ms);
+	return k;
+}
+
+typedef int (*bind_fn)(const struct writer *, struct db_stmt *, int, const struct pending_row *);
+
+/* Write n waiting rows: whole statements of INSERT_ROWS, the rest one by
+ * one. */
+static int flush_rows(struct writer *w, struct db_stmt *many, struct db_stmt *one,
+		      bind_fn bind, const struct pending_row *v, int n, struct err *e)
+{
+	int rc = 0;
+	if (n == INSERT_ROWS) {
+		for (int i = 0, k = 0; i < n; i++) {
+			k = bind(w, many, k, &v[i]);
+		}
+		return run(many, NULL, e);
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		bind(w, one, 0, &v[i]);
+		rc = run(one, NULL, e);
+	}
+	return rc;
+}
+
+/* Write every waiting row (people first: memberships point to them). */
+static int flush_pending(struct writer *w, struct err *e)
+{
+	int rc = flush_rows(w, w->ins_person_n, w->ins_person, bind_person, w->pend_person,
+			    w->n_pend_person, e);
+	if (rc == 0) {
+		rc = flush_rows(w, w->ins_member_n, w->ins_member, bind_member, w->pend_member,
+				w->n_pend_member, e);
+	}
+	w->n_pend_person = w->n_pend_member = 0;
+	return rc;
+}
+
+/* Queue a row (multi) or write it now; *id is its id (own ids) or the one
+ * the insert returned. */
+static int insert_row(struct writer *w, int member, struct pending_row *r, int64_t *id,
+		      struct err *e)
+{
+	struct pending_row *q = member ? w->pend_member : w->pend_person;
+	int *n = member ? &w->n_pend_member : &w->n_pend_person;
+	struct db_stmt *st = member ? w->ins_member : w->ins_person;
+	if (w->own_ids) {
+		r->id = member ? w->next_member++ : w->next_person++;
+		*id = r->id;
+	}
+	if (w->multi) {
+		q[(*n)++] = *r;
+		if (*n < INSERT_ROWS) {
+			return 0;
+		}
+		*n = 0; /* a full queue goes alone: no foreign keys are checked */
+		return flush_rows(w, member ? w->ins_member_n : w->ins_person_n, st,
+				  member ? bind_member : bind_person, q, INSERT_ROWS, e);
+	}
+	(member ? bind_member : bind_person)(w, st, 0, r);
+	return run(st, w->own_ids ? NULL : id, e);
+}
+
 static int insert_membership(struct writer *w, const struct imp_batch *b,
 			     const struct imp_row *ir, int64_t person, int64_t *mid,
 			     struct err *e)
 {
-	struct db_stmt *st = w->ins_member;
-	int k = w->own_ids, rc;
-	if (k) {
-		*mid = w->next_member++;
-		db_bind_int64(st, 1, *mid);
-	}
-	db_bind_int64(st, k + 1, person);
-	bind_val(st, k + 2, w->o->org);
-	bind_val(st, k + 3, val(b, ir, MF_NUMBER));
-	bind_val(st, k + 4, val(b, ir, MF_JOINED));
-	bind_val(st, k + 5, val(b, ir, MF_OFFICIAL));
-	db_bind_int64(st, k + 6, ir->unit_id);
-	bind_val(st, k + 7, val(b, ir, MF_JOINED));
-	rc = run(st, k ? NULL : mid, e);
+	struct pending_row m = {b, ir, 0, person};
+	int rc = insert_row(w, 1, &m, mid, e);
 	return rc || !w->log ? rc : member_log_new(w->cx->db, *mid, e);
 }
 
 static int insert_new(struct writer *w, const struct imp_batch *b, const struct imp_row *ir,
 		      struct err *e)
 {
-	struct db_stmt *st = w->ins_person;
+	struct pending_row p = {b, ir, 0, 0};
 	int64_t pid = 0, mid = 0;
-	int rc, k = w->own_ids;
-	if (k) {
-		pid = w->next_person++;
-		db_bind_int64(st, 1, pid);
-	}
-	for (int f = 0; f <= MF_PERSON_LAST; f++) {
-		bind_val(st, k + 1 + f, val(b, ir, f));
-	}
-	bind_val(st, k + 12, imp_str(b, ir->fold));
-	db_bind_int64(st, k + 13, w->cx->now_ms);
-	db_bind_int64(st, k + 14, w->cx->now_ms);
-	if ((rc = run(st, k ? NULL : &pid, e)) ||
+	int rc;
+	if ((rc = insert_row(w, 0, &p, &pid, e)) ||
 	    (rc = imp_keys_add(&w->keys, val(b, ir, MF_CITIZEN_ID), pid, e)) ||
 	    (rc = insert_membership(w, b, ir, pid, &mid, e))) {
 		return rc;
@@ -656,6 +778,9 @@ static int write_rows(struct writer *w, struct hasher *h, struct err *e)
 		for (int i = 0; rc == 0 && i < b->n; i++) {
 			w->r->rows++;
 			rc = apply_row(w, b, &b->rows[i], e);
+		}
+		if (rc == 0 && w->multi) {
+			rc = flush_pending(w, e); /* before the batch's strings go */
 		}
 		if (rc == 0 && b->failed) {
 			*e = b->err;

@@ -230,34 +230,55 @@ static int keys_sort(struct imp_keys *k)
 	return 0;
 }
 
+#define KEY_ROWS 64 /* keys per multi-row INSERT */
+
+/* The 12 digits of key v into cid[13]. */
+static void key_text(uint64_t v, char cid[13])
+{
+	for (int d = 11; d >= 0; d--, v /= 10) {
+		cid[d] = (char)('0' + v % 10);
+	}
+	cid[12] = '\0';
+}
+
 int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
 {
-	struct db_stmt *st;
+	static const char one[] = "INSERT INTO person_key(citizen_id, person_id) VALUES (?, ?)";
+	char sql[sizeof one + KEY_ROWS * 8], (*cid)[13];
+	struct db_stmt *st[2] = {NULL, NULL};
+	size_t i = 0, len = strlen(one);
 	int rc;
 	if (k->n == 0) {
 		return 0;
 	}
-	if (keys_sort(k)) {
+	if (keys_sort(k) || !(cid = malloc(KEY_ROWS * sizeof *cid))) {
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
-	if ((rc = db_prepare(cx->db, "INSERT INTO person_key(citizen_id, person_id) VALUES (?, ?)",
-			     &st, e))) {
-		return rc;
+	/* whole statements of KEY_ROWS keys (a step's own cost is most of a
+	 * key's), the rest one by one */
+	memcpy(sql, one, len + 1);
+	for (int r = 1; r < KEY_ROWS; r++) {
+		memcpy(sql + len, ",(?,?)", 7);
+		len += 6;
 	}
-	for (size_t i = 0; i < k->n && rc == 0; i++) {
-		char cid[13];
-		uint64_t v = k->v[i].cid;
-		for (int d = 11; d >= 0; d--, v /= 10) {
-			cid[d] = (char)('0' + v % 10);
+	if ((rc = db_prepare(cx->db, sql, &st[0], e)) == 0) {
+		rc = db_prepare(cx->db, one, &st[1], e);
+	}
+	while (rc == 0 && i < k->n) {
+		int rows = k->n - i >= KEY_ROWS ? KEY_ROWS : 1;
+		struct db_stmt *s = st[rows == 1];
+		for (int r = 0; r < rows; r++, i++) {
+			key_text(k->v[i].cid, cid[r]);
+			db_bind_text_ref(s, 2 * r + 1, cid[r], 12);
+			db_bind_int64(s, 2 * r + 2, k->v[i].person);
 		}
-		cid[12] = '\0';
-		db_bind_text_ref(st, 1, cid, 12);
-		db_bind_int64(st, 2, k->v[i].person);
-		rc = db_step(st, e);
-		db_reset(st);
+		rc = db_step(s, e);
+		db_reset(s);
 		rc = rc < 0 ? rc : 0;
 	}
-	db_finalize(st);
+	db_finalize(st[0]);
+	db_finalize(st[1]);
+	free(cid);
 	return rc;
 }
 
