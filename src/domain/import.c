@@ -887,7 +887,7 @@ static int conclude(struct writer *w, int rc, struct err *e)
 	}
 	finalize_all(w);
 	if (rc == 0 && !w->o->dry_run) {
-		rc = imp_keys_write(w->cx, &w->keys, e);
+		rc = imp_keys_write(w->cx, &w->keys, &w->known, e);
 	}
 	if (rc == 0 && w->bulk) {
 		rc = imp_bulk_rebuild(w->cx, w->bulk, e);

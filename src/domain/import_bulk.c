@@ -241,19 +241,36 @@ static void key_text(uint64_t v, char cid[13])
 	cid[12] = '\0';
 }
 
-int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
+/* The stored keys and k's, merged in key order into *out (the two sets
+ * are disjoint: a stored ID never reaches the inserts). */
+static int keys_merge(const struct imp_keys *k, const struct imp_known *known,
+		      struct imp_keys *out)
+{
+	size_t i = 0, j = 0, n = 0;
+	out->v = malloc((k->n + known->n) * sizeof *out->v);
+	if (!out->v) {
+		return -1;
+	}
+	while (i < k->n || j < known->n) {
+		if (j == known->n || (i < k->n && k->v[i].cid < known->v[j])) {
+			out->v[n++] = k->v[i++];
+		} else {
+			out->v[n].cid = known->v[j];
+			out->v[n++].person = known->person[j++];
+		}
+	}
+	out->n = out->cap = n;
+	return 0;
+}
+
+/* Append keys v[0..n) to the register. */
+static int keys_append(struct cx *cx, const struct imp_key *v, size_t n, struct err *e)
 {
 	static const char one[] = "INSERT INTO person_key(citizen_id, person_id) VALUES (?, ?)";
-	char sql[sizeof one + KEY_ROWS * 8], (*cid)[13];
+	char sql[sizeof one + KEY_ROWS * 8], cid[KEY_ROWS][13];
 	struct db_stmt *st[2] = {NULL, NULL};
 	size_t i = 0, len = strlen(one);
 	int rc;
-	if (k->n == 0) {
-		return 0;
-	}
-	if (keys_sort(k) || !(cid = malloc(KEY_ROWS * sizeof *cid))) {
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	}
 	/* whole statements of KEY_ROWS keys (a step's own cost is most of a
 	 * key's), the rest one by one */
 	memcpy(sql, one, len + 1);
@@ -264,13 +281,13 @@ int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
 	if ((rc = db_prepare(cx->db, sql, &st[0], e)) == 0) {
 		rc = db_prepare(cx->db, one, &st[1], e);
 	}
-	while (rc == 0 && i < k->n) {
-		int rows = k->n - i >= KEY_ROWS ? KEY_ROWS : 1;
+	while (rc == 0 && i < n) {
+		int rows = n - i >= KEY_ROWS ? KEY_ROWS : 1;
 		struct db_stmt *s = st[rows == 1];
 		for (int r = 0; r < rows; r++, i++) {
-			key_text(k->v[i].cid, cid[r]);
+			key_text(v[i].cid, cid[r]);
 			db_bind_text_ref(s, 2 * r + 1, cid[r], 12);
-			db_bind_int64(s, 2 * r + 2, k->v[i].person);
+			db_bind_int64(s, 2 * r + 2, v[i].person);
 		}
 		rc = db_step(s, e);
 		db_reset(s);
@@ -278,7 +295,30 @@ int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e)
 	}
 	db_finalize(st[0]);
 	db_finalize(st[1]);
-	free(cid);
+	return rc;
+}
+
+int imp_keys_write(struct cx *cx, struct imp_keys *k, const struct imp_known *known,
+		   struct err *e)
+{
+	struct imp_keys all = {0};
+	int rc;
+	if (k->n == 0) {
+		return 0;
+	}
+	if (keys_sort(k)) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if (!known || !known->loaded || known->n == 0) {
+		return keys_append(cx, k->v, k->n, e);
+	}
+	if (keys_merge(k, known, &all)) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if ((rc = db_exec(cx->db, "DELETE FROM person_key", e)) == 0) {
+		rc = keys_append(cx, all.v, all.n, e);
+	}
+	imp_keys_free(&all);
 	return rc;
 }
 
@@ -296,12 +336,15 @@ int imp_known_load(struct cx *cx, struct imp_known *k, struct err *e)
 	size_t cap = 1024;
 	int rc;
 	memset(k, 0, sizeof *k);
-	if (!(k->v = malloc(cap * sizeof *k->v))) {
+	k->v = malloc(cap * sizeof *k->v);
+	k->person = malloc(cap * sizeof *k->person);
+	if (!k->v || !k->person) {
+		imp_known_free(k);
 		return err_set(e, ERR_INTERNAL, "", "out of memory");
 	}
 	/* the register's primary key: already in order */
-	if ((rc = db_prepare(cx->db, "SELECT citizen_id FROM person_key ORDER BY citizen_id", &st,
-			     e))) {
+	if ((rc = db_prepare(cx->db, "SELECT citizen_id, person_id FROM person_key"
+			     " ORDER BY citizen_id", &st, e))) {
 		imp_known_free(k);
 		return rc;
 	}
@@ -313,14 +356,19 @@ int imp_known_load(struct cx *cx, struct imp_known *k, struct err *e)
 		}
 		if (k->n == cap) {
 			uint64_t *p = realloc(k->v, cap * 2 * sizeof *p);
-			if (!p) {
+			int64_t *q = p ? realloc(k->person, cap * 2 * sizeof *q) : NULL;
+			if (p) {
+				k->v = p;
+			}
+			if (!q) {
 				db_finalize(st);
 				imp_known_free(k);
 				return err_set(e, ERR_INTERNAL, "", "out of memory");
 			}
-			k->v = p;
+			k->person = q;
 			cap *= 2;
 		}
+		k->person[k->n] = db_col_int64(st, 1);
 		k->v[k->n++] = v;
 	}
 	db_finalize(st);
@@ -360,5 +408,6 @@ int imp_known_lacks(const struct imp_known *k, const char *cid)
 void imp_known_free(struct imp_known *k)
 {
 	free(k->v);
+	free(k->person);
 	memset(k, 0, sizeof *k);
 }

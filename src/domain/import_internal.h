@@ -154,14 +154,22 @@ struct imp_keys {
 	size_t n, cap;
 };
 int imp_keys_add(struct imp_keys *k, const char *cid, int64_t person, struct err *e);
-int imp_keys_write(struct cx *cx, struct imp_keys *k, struct err *e);
+struct imp_known;
+/* Write k's keys.  With known loaded (a bulk load: the register's whole
+ * content is known plus k), the register is emptied and written again,
+ * stored and new keys merged: appends only, where new keys falling between
+ * stored ones would split pages in the middle of the tree. */
+int imp_keys_write(struct cx *cx, struct imp_keys *k, const struct imp_known *known,
+		   struct err *e);
 void imp_keys_free(struct imp_keys *k);
 
 /* import_bulk.c: for a bulk load into tables that hold fewer people than
- * the file, the stored citizen IDs as a sorted array, so that a row whose
- * ID is not among them goes straight to the inserts without a query. */
+ * the file, the stored citizen IDs (and their people) as sorted arrays, so
+ * that a row whose ID is not among them goes straight to the inserts
+ * without a query. */
 struct imp_known {
 	uint64_t *v;
+	int64_t *person;
 	size_t n;
 	int loaded; /* 0: not loaded, every row is looked up */
 };

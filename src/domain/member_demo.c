@@ -763,7 +763,7 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 		db_finalize(*st[i]);
 	}
 	if (rc == 0) {
-		rc = imp_keys_write(cx, &b.keys, e);
+		rc = imp_keys_write(cx, &b.keys, NULL, e);
 	}
 	if (rc == 0 && ix) {
 		rc = imp_bulk_rebuild(cx, ix, e);
