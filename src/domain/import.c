@@ -26,7 +26,10 @@
 
 #define MAX_MESSAGES_DEFAULT 20
 #define PROGRESS_EVERY 8 /* batches */
-#define INSERT_ROWS 64     /* rows per multi-row INSERT (SQLite, own ids) */
+#define INSERT_ROWS 64     /* rows per multi-row INSERT */
+#define ID_BLOCK 1024      /* ids taken from a sequence at once */
+#define TEXT_OF(x) TEXT_OF_(x)
+#define TEXT_OF_(x) #x
 
 /* ---- hashing thread: SHA-256 of the file and its line count ---- */
 
@@ -78,8 +81,14 @@ struct writer {
 	int log;     /* changes go to the member log (member_log.h); a large
 		      * import logs nothing, so the totals' index rebuilds */
 	int aborted; /* all or nothing and a row failed: write no more */
-	int own_ids; /* SQLite: ids assigned here, not returned by the insert */
-	int64_t next_person, next_member;
+	/* ids are the writer's: on SQLite counted up from the largest stored
+	 * (the writer holds the write lock), on PostgreSQL taken from the
+	 * tables' sequences a block at a time (other sessions may insert) */
+	struct id_block {
+		int64_t next;	    /* SQLite */
+		int64_t v[ID_BLOCK]; /* PostgreSQL: taken, v[used..n) unused */
+		int n, used;
+	} ids[2]; /* person, membership */
 	struct imp_bulk *bulk; /* SQLite bulk mode: indexes rebuilt at the end */
 	struct imp_keys keys;  /* citizen IDs of new people, written sorted */
 	struct imp_known known; /* bulk load: the stored citizen IDs, in memory */
@@ -106,11 +115,10 @@ struct writer {
 	const struct quality_rules *rules;
 };
 
-/* The inserts come in two forms: on SQLite the writer holds the write lock
- * for the whole import and numbers the rows itself (RETURNING costs SQLite
- * an ephemeral table per row, half the insert time); on PostgreSQL the
- * identity column numbers them (other sessions may insert meanwhile). */
-static const char *const insert_own_ids[2] = {
+/* The inserts name their ids (see struct writer's ids): RETURNING would
+ * cost SQLite an ephemeral table per row, half the insert time, and a
+ * known id lets rows go several to a statement. */
+static const char *const insert_sql[2] = {
 	"INSERT INTO person(id, citizen_id, full_name, gender, birth_date, ethnicity,"
 	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
 	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -122,16 +130,13 @@ static const char *const writer_sql[6] = {
 	"SELECT p.id, p.full_name, p.gender, p.birth_date, p.ethnicity, p.religion, p.hometown,"
 	" p.hometown_new, p.residence, p.phone, p.email FROM person_key k"
 	" JOIN person p ON p.id = k.person_id WHERE k.citizen_id = ?",
-	"INSERT INTO person(citizen_id, full_name, gender, birth_date, ethnicity,"
-	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
-	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	NULL, /* insert_sql[0] */
 	"UPDATE person SET full_name = ?, gender = ?, birth_date = ?, ethnicity = ?,"
 	" religion = ?, hometown = ?, hometown_new = ?, residence = ?, phone = ?,"
 	" email = ?, name_fold = ?, updated_ms = ?, rev = rev + 1 WHERE id = ?",
 	"SELECT id, unit_id, joined, official, number, status, ended FROM membership"
 	" WHERE person_id = ? AND org = ?",
-	"INSERT INTO membership(person_id, org, number, joined, official, status,"
-	" unit_id, unit_from) VALUES (?,?,?,?,?,'active',?,?) RETURNING id",
+	NULL, /* insert_sql[1] */
 	"UPDATE membership SET number = ?, official = ?, rev = rev + 1 WHERE id = ?",
 };
 
@@ -168,17 +173,17 @@ static int prepare_all(struct writer *w, struct err *e)
 	int rc;
 	for (int i = 0; i < 6; i++) {
 		const char *sql = writer_sql[i];
-		if (w->own_ids && (i == 1 || i == 4)) {
-			sql = insert_own_ids[i == 4];
+		if (i == 1 || i == 4) {
+			sql = insert_sql[i == 4];
 		}
 		if ((rc = db_prepare(w->cx->db, sql, st[i], e))) {
 			return rc;
 		}
 	}
-	w->multi = w->own_ids && !w->log;
+	w->multi = !w->log;
 	if (w->multi &&
-	    ((rc = prepare_multi(w, insert_own_ids[0], INSERT_ROWS, &w->ins_person_n, e)) ||
-	     (rc = prepare_multi(w, insert_own_ids[1], INSERT_ROWS, &w->ins_member_n, e)))) {
+	    ((rc = prepare_multi(w, insert_sql[0], INSERT_ROWS, &w->ins_person_n, e)) ||
+	     (rc = prepare_multi(w, insert_sql[1], INSERT_ROWS, &w->ins_member_n, e)))) {
 		return rc;
 	}
 	return 0;
@@ -268,9 +273,7 @@ static int bind_member(const struct writer *w, struct db_stmt *st, int first,
 		       const struct pending_row *m)
 {
 	int k = first;
-	if (w->own_ids) {
-		db_bind_int64(st, ++k, m->id);
-	}
+	db_bind_int64(st, ++k, m->id);
 	db_bind_int64(st, ++k, m->person);
 	bind_val(st, ++k, w->o->org);
 	bind_val(st, ++k, val(m->b, m->ir, MF_NUMBER));
@@ -287,9 +290,7 @@ static int bind_person(const struct writer *w, struct db_stmt *st, int first,
 		       const struct pending_row *p)
 {
 	int k = first;
-	if (w->own_ids) {
-		db_bind_int64(st, ++k, p->id);
-	}
+	db_bind_int64(st, ++k, p->id);
 	for (int f = 0; f <= MF_PERSON_LAST; f++) {
 		bind_val(st, ++k, val(p->b, p->ir, f));
 	}
@@ -333,29 +334,77 @@ static int flush_pending(struct writer *w, struct err *e)
 	return rc;
 }
 
-/* Queue a row (multi) or write it now; *id is its id (own ids) or the one
- * the insert returned. */
+/* The next id for a person (member 0) or a membership (1). */
+static int next_id(struct writer *w, int member, int64_t *id, struct err *e)
+{
+	static const char *const take[2] = {
+		"SELECT nextval(pg_get_serial_sequence('person', 'id'))"
+		" FROM generate_series(1, " TEXT_OF(ID_BLOCK) ")",
+		"SELECT nextval(pg_get_serial_sequence('membership', 'id'))"
+		" FROM generate_series(1, " TEXT_OF(ID_BLOCK) ")",
+	};
+	struct id_block *b = &w->ids[member];
+	struct db_stmt *st;
+	int rc;
+	if (db_kind(w->cx->db) == DB_SQLITE) {
+		*id = b->next++;
+		return 0;
+	}
+	if (b->used == b->n) {
+		if ((rc = db_prepare(w->cx->db, take[member], &st, e))) {
+			return rc;
+		}
+		b->n = b->used = 0;
+		while ((rc = db_step(st, e)) == DB_ROW && b->n < ID_BLOCK) {
+			b->v[b->n++] = db_col_int64(st, 0);
+		}
+		db_finalize(st);
+		if (rc < 0 || b->n == 0) {
+			return rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "no ids from the sequence");
+		}
+	}
+	*id = b->v[b->used++];
+	return 0;
+}
+
+/* Queue a row (multi) or write it now; *id is its new id. */
 static int insert_row(struct writer *w, int member, struct pending_row *r, int64_t *id,
 		      struct err *e)
 {
 	struct pending_row *q = member ? w->pend_member : w->pend_person;
 	int *n = member ? &w->n_pend_member : &w->n_pend_person;
 	struct db_stmt *st = member ? w->ins_member : w->ins_person;
-	if (w->own_ids) {
-		r->id = member ? w->next_member++ : w->next_person++;
-		*id = r->id;
+	int rc = next_id(w, member, &r->id, e);
+	if (rc) {
+		return rc;
 	}
+	*id = r->id;
 	if (w->multi) {
 		q[(*n)++] = *r;
 		if (*n < INSERT_ROWS) {
 			return 0;
 		}
-		*n = 0; /* a full queue goes alone: no foreign keys are checked */
-		return flush_rows(w, member ? w->ins_member_n : w->ins_person_n, st,
-				  member ? bind_member : bind_person, q, INSERT_ROWS, e);
+		if (member) {
+			return flush_pending(w, e); /* people first: memberships point to them */
+		}
+		*n = 0;
+		return flush_rows(w, w->ins_person_n, st, bind_person, q, INSERT_ROWS, e);
 	}
 	(member ? bind_member : bind_person)(w, st, 0, r);
-	return run(st, w->own_ids ? NULL : id, e);
+	return run(st, NULL, e);
+}
+
+/* A new membership's warnings.  Where foreign keys are checked as rows
+ * are written (PostgreSQL; SQLite's are off for the import), the waiting
+ * rows go first. */
+static int store_problems(struct writer *w, int64_t mid, const struct imp_batch *b,
+			  const struct imp_row *ir, struct err *e)
+{
+	int rc = 0;
+	if (w->multi && db_kind(w->cx->db) != DB_SQLITE) {
+		rc = flush_pending(w, e);
+	}
+	return rc ? rc : quality_store(w->cx, mid, &b->probs[ir->first_prob], ir->n_prob, e);
 }
 
 static int insert_membership(struct writer *w, const struct imp_batch *b,
@@ -380,7 +429,7 @@ static int insert_new(struct writer *w, const struct imp_batch *b, const struct 
 	}
 	w->r->inserted++;
 	if (ir->n_prob) {
-		rc = quality_store(w->cx, mid, &b->probs[ir->first_prob], ir->n_prob, e);
+		rc = store_problems(w, mid, b, ir, e);
 	}
 	return rc;
 }
@@ -500,8 +549,7 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 			return rc;
 		}
 		w->r->inserted++;
-		return ir->n_prob ? quality_store(w->cx, mid, &b->probs[ir->first_prob], ir->n_prob, e)
-				  : 0;
+		return ir->n_prob ? store_problems(w, mid, b, ir, e) : 0;
 	}
 	if (member_diff) {
 		db_bind_text(w->upd_member, 1, num);
@@ -827,10 +875,10 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 	}
 	w->fresh = rc;
 	if (db_kind(w->cx->db) == DB_SQLITE) {
-		w->own_ids = 1;
-		w->next_person = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM person", 1, e);
-		w->next_member = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM membership",
-					1, e);
+		w->ids[0].next = imp_scalar(w->cx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM person", 1,
+					    e);
+		w->ids[1].next = imp_scalar(w->cx->db,
+					    "SELECT COALESCE(MAX(id), 0) + 1 FROM membership", 1, e);
 		if (imp_bulk_worth(w->cx, file_rows(w->o->path), e) == 1 &&
 		    (rc = imp_bulk_drop(w->cx, &w->bulk, e))) {
 			return rc;
