@@ -115,29 +115,26 @@ struct writer {
 	const struct quality_rules *rules;
 };
 
-/* The inserts name their ids (see struct writer's ids): RETURNING would
- * cost SQLite an ephemeral table per row, half the insert time, and a
- * known id lets rows go several to a statement. */
-static const char *const insert_sql[2] = {
-	"INSERT INTO person(id, citizen_id, full_name, gender, birth_date, ethnicity,"
-	" religion, hometown, hometown_new, residence, phone, email, name_fold,"
-	" created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	"INSERT INTO membership(id, person_id, org, number, joined, official, status,"
-	" unit_id, unit_from) VALUES (?,?,?,?,?,?,'active',?,?)",
-};
-
+/* The writer's statements, in the order of struct writer's fields.  The
+ * inserts name their ids (see struct writer's ids): RETURNING would cost
+ * SQLite an ephemeral table per row, half the insert time, and a known
+ * id lets rows go several to a statement. */
+enum { SEL_PERSON, INS_PERSON, UPD_PERSON, SEL_MEMBER, INS_MEMBER, UPD_MEMBER };
 static const char *const writer_sql[6] = {
-	"SELECT p.id, p.full_name, p.gender, p.birth_date, p.ethnicity, p.religion, p.hometown,"
-	" p.hometown_new, p.residence, p.phone, p.email FROM person_key k"
-	" JOIN person p ON p.id = k.person_id WHERE k.citizen_id = ?",
-	NULL, /* insert_sql[0] */
-	"UPDATE person SET full_name = ?, gender = ?, birth_date = ?, ethnicity = ?,"
-	" religion = ?, hometown = ?, hometown_new = ?, residence = ?, phone = ?,"
-	" email = ?, name_fold = ?, updated_ms = ?, rev = rev + 1 WHERE id = ?",
-	"SELECT id, unit_id, joined, official, number, status, ended FROM membership"
-	" WHERE person_id = ? AND org = ?",
-	NULL, /* insert_sql[1] */
-	"UPDATE membership SET number = ?, official = ?, rev = rev + 1 WHERE id = ?",
+	[SEL_PERSON] = "SELECT p.id, p.full_name, p.gender, p.birth_date, p.ethnicity, p.religion,"
+		       " p.hometown, p.hometown_new, p.residence, p.phone, p.email FROM person_key k"
+		       " JOIN person p ON p.id = k.person_id WHERE k.citizen_id = ?",
+	[INS_PERSON] = "INSERT INTO person(id, citizen_id, full_name, gender, birth_date, ethnicity,"
+		       " religion, hometown, hometown_new, residence, phone, email, name_fold,"
+		       " created_ms, updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[UPD_PERSON] = "UPDATE person SET full_name = ?, gender = ?, birth_date = ?, ethnicity = ?,"
+		       " religion = ?, hometown = ?, hometown_new = ?, residence = ?, phone = ?,"
+		       " email = ?, name_fold = ?, updated_ms = ?, rev = rev + 1 WHERE id = ?",
+	[SEL_MEMBER] = "SELECT id, unit_id, joined, official, number, status, ended FROM membership"
+		       " WHERE person_id = ? AND org = ?",
+	[INS_MEMBER] = "INSERT INTO membership(id, person_id, org, number, joined, official, status,"
+		       " unit_id, unit_from) VALUES (?,?,?,?,?,?,'active',?,?)",
+	[UPD_MEMBER] = "UPDATE membership SET number = ?, official = ?, rev = rev + 1 WHERE id = ?",
 };
 
 /* "INSERT … VALUES (row),(row),…" with n copies of the first form's row. */
@@ -168,22 +165,21 @@ static int prepare_multi(struct writer *w, const char *one, int n, struct db_stm
 
 static int prepare_all(struct writer *w, struct err *e)
 {
-	struct db_stmt **st[6] = {&w->sel_person, &w->ins_person, &w->upd_person,
-				  &w->sel_member, &w->ins_member, &w->upd_member};
+	struct db_stmt **st[6] = {
+		[SEL_PERSON] = &w->sel_person, [INS_PERSON] = &w->ins_person,
+		[UPD_PERSON] = &w->upd_person, [SEL_MEMBER] = &w->sel_member,
+		[INS_MEMBER] = &w->ins_member, [UPD_MEMBER] = &w->upd_member,
+	};
 	int rc;
 	for (int i = 0; i < 6; i++) {
-		const char *sql = writer_sql[i];
-		if (i == 1 || i == 4) {
-			sql = insert_sql[i == 4];
-		}
-		if ((rc = db_prepare(w->cx->db, sql, st[i], e))) {
+		if ((rc = db_prepare(w->cx->db, writer_sql[i], st[i], e))) {
 			return rc;
 		}
 	}
 	w->multi = !w->log;
 	if (w->multi &&
-	    ((rc = prepare_multi(w, insert_sql[0], INSERT_ROWS, &w->ins_person_n, e)) ||
-	     (rc = prepare_multi(w, insert_sql[1], INSERT_ROWS, &w->ins_member_n, e)))) {
+	    ((rc = prepare_multi(w, writer_sql[INS_PERSON], INSERT_ROWS, &w->ins_person_n, e)) ||
+	     (rc = prepare_multi(w, writer_sql[INS_MEMBER], INSERT_ROWS, &w->ins_member_n, e)))) {
 		return rc;
 	}
 	return 0;
@@ -255,13 +251,10 @@ static void bind_val(struct db_stmt *st, int idx, const char *s)
 	db_bind_text_ref(st, idx, s, strlen(s));
 }
 
-/* Step a write statement, then reset it; DB_ROW's id into *id. */
-static int run(struct db_stmt *st, int64_t *id, struct err *e)
+/* Step a write statement, then reset it. */
+static int run(struct db_stmt *st, struct err *e)
 {
 	int rc = db_step(st, e);
-	if (rc == DB_ROW && id) {
-		*id = db_col_int64(st, 0);
-	}
 	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
@@ -312,11 +305,11 @@ static int flush_rows(struct writer *w, struct db_stmt *many, struct db_stmt *on
 		for (int i = 0, k = 0; i < n; i++) {
 			k = bind(w, many, k, &v[i]);
 		}
-		return run(many, NULL, e);
+		return run(many, e);
 	}
 	for (int i = 0; i < n && rc == 0; i++) {
 		bind(w, one, 0, &v[i]);
-		rc = run(one, NULL, e);
+		rc = run(one, e);
 	}
 	return rc;
 }
@@ -391,7 +384,7 @@ static int insert_row(struct writer *w, int member, struct pending_row *r, int64
 		return flush_rows(w, w->ins_person_n, st, bind_person, q, INSERT_ROWS, e);
 	}
 	(member ? bind_member : bind_person)(w, st, 0, r);
-	return run(st, NULL, e);
+	return run(st, e);
 }
 
 /* A new membership's warnings.  Where foreign keys are checked as rows
@@ -539,7 +532,7 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_int64(st, 12, w->cx->now_ms);
 		db_bind_int64(st, 13, m->person);
 		if ((w->log && (rc = member_log_person(w->cx->db, m->person, e))) ||
-		    (rc = run(st, NULL, e))) {
+		    (rc = run(st, e))) {
 			return rc;
 		}
 	}
@@ -556,7 +549,7 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 		db_bind_text(w->upd_member, 2, off);
 		db_bind_int64(w->upd_member, 3, m->member);
 		if ((w->log && (rc = member_log_membership(w->cx->db, m->member, e))) ||
-		    (rc = run(w->upd_member, NULL, e))) {
+		    (rc = run(w->upd_member, e))) {
 			return rc;
 		}
 	}
