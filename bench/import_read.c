@@ -2,7 +2,8 @@
  * bench/import_read.c — the import's reader thread alone (import_read.c:
  * CSV/XLSX parsing, header mapping, value normalization, the search key,
  * the quality rules, unit look-ups, in-file duplicates), without the
- * writer: the batches are taken and given straight back.  Prints the
+ * writer: the batches are taken and given straight back (imp_drive,
+ * tests/unit/import_drive.h, as the unit tests do).  Prints the
  * reader thread's CPU seconds, rows/s of that CPU time, and a digest of
  * everything the reader hands the writer (values, search keys, problems,
  * reasons, units), so that two builds can be shown to produce the same
@@ -27,6 +28,7 @@
 #include "domain/import_internal.h"
 #include "domain/org.h"
 #include "domain/quality.h"
+#include "../tests/unit/import_drive.h"
 
 struct run {
 	struct imp_reader *rd;
@@ -47,51 +49,6 @@ static void *reader(void *arg)
 	imp_reader_run(r->rd);
 	r->cpu = clock_s(CLOCK_THREAD_CPUTIME_ID) - t0;
 	return NULL;
-}
-
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ s[i]) * 1099511628211ull;
-	}
-	return h;
-}
-
-static uint64_t mix_str(uint64_t h, const char *s)
-{
-	return mix(h, s, strlen(s) + 1);
-}
-
-/* Everything the writer could use of a batch. */
-static uint64_t digest_batch(uint64_t h, const struct imp_batch *b)
-{
-	for (int i = 0; i < b->n; i++) {
-		const struct imp_row *ir = &b->rows[i];
-		const char *raw = imp_str(b, ir->raw);
-		h = mix(h, &ir->line, sizeof ir->line);
-		h = mix(h, &ir->n_raw, sizeof ir->n_raw);
-		for (int k = 0; k < ir->n_raw; k++) {
-			h = mix_str(h, raw);
-			raw += strlen(raw) + 1;
-		}
-		for (int f = 0; f < MF__COUNT; f++) {
-			h = mix_str(h, imp_str(b, ir->v[f]));
-			h = mix(h, &ir->present[f], sizeof ir->present[f]);
-		}
-		h = mix_str(h, imp_str(b, ir->fold));
-		h = mix(h, &ir->unit_id, sizeof ir->unit_id);
-		h = mix(h, &ir->errors, sizeof ir->errors);
-		h = mix_str(h, ir->errors ? imp_str(b, ir->reasons) : "");
-		for (int k = 0; k < ir->n_prob; k++) {
-			const struct quality_problem *p = &b->probs[ir->first_prob + k];
-			h = mix_str(h, p->rule);
-			h = mix(h, &p->field, sizeof p->field);
-			h = mix(h, &p->is_error, sizeof p->is_error);
-			h = mix_str(h, p->detail);
-		}
-	}
-	return h;
 }
 
 static int unit_table(struct cx *cx, const char *today, struct org_tree **tree,
@@ -187,12 +144,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (int k = 0; k < runs; k++) {
+		static const struct imp_drive_queue queue = {imp_take, imp_give_back};
 		struct imp_reader rd;
 		struct run run = {&rd, 0};
-		struct imp_batch *b;
-		pthread_t th;
+		struct imp_drive d;
 		double w0 = clock_s(CLOCK_MONOTONIC), wall;
-		int done = 0, failed = 0;
 		memset(&rd, 0, sizeof rd);
 		rd.path = file;
 		rd.name = file;
@@ -202,36 +158,24 @@ int main(int argc, char **argv)
 		rd.rules = rules;
 		rd.units = units;
 		rd.n_slots = n_slots;
-		rows = errors = warnings = 0;
-		digest = 1469598103934665603ull;
-		if (imp_queue_init(&rd) || pthread_create(&th, NULL, reader, &run)) {
+		if (imp_queue_init(&rd) || imp_drive(&rd, &queue, reader, &run, &d)) {
 			fprintf(stderr, "cannot start the reader\n");
 			return 1;
 		}
-		while (!done && (b = imp_take(&rd))) {
-			digest = digest_batch(digest, b);
-			rows += b->n;
-			for (int i = 0; i < b->n; i++) {
-				errors += b->rows[i].errors != 0;
-				warnings += b->rows[i].n_prob;
-			}
-			done = b->last;
-			if (b->failed) {
-				fprintf(stderr, "%s\n", b->err.msg);
-				failed = 1;
-			}
-			imp_give_back(&rd, b);
-		}
-		pthread_join(th, NULL);
 		wall = clock_s(CLOCK_MONOTONIC) - w0;
 		imp_queue_release(&rd);
 		for (int i = 0; i < rd.n_header; i++) {
 			free(rd.header[i]);
 		}
 		free(rd.header);
-		if (failed) {
+		if (d.failed) {
+			fprintf(stderr, "%s\n", d.failure);
 			return 1;
 		}
+		rows = d.rows;
+		errors = d.error_rows;
+		warnings = d.warnings;
+		digest = d.digest;
 		if (run.cpu < best_cpu) {
 			best_cpu = run.cpu;
 		}

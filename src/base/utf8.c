@@ -315,16 +315,9 @@ char *utf8_fold(const char *s)
 	return (char *)m;
 }
 
-/* ---- the search key of quick text, table-driven ---- */
+/* ---- the search key, table-driven ---- */
 
-#define QF_CPS 0x400 /* U+0000..U+02FF, then U+1E00..U+1EFF */
-#define QF_MAX 8
-#define QF_NONE 255
-
-static unsigned char qf_len[QF_CPS];
-static char qf_tab[QF_CPS][QF_MAX];
-/* 0: the fold has no blank byte; 1: it is one blank; 2: it mixes */
-static unsigned char qf_kind[QF_CPS];
+static struct utf8_fold_table qf;
 static pthread_once_t qf_once = PTHREAD_ONCE_INIT;
 
 static size_t put_cp(unsigned cp, char *o)
@@ -344,20 +337,19 @@ static size_t put_cp(unsigned cp, char *o)
 	return 3;
 }
 
-/* Each code point's fold as utf8_fold computes it between two letters
- * ("a" X "b" → "a" f(X) "b"), the way member_fold_buf's table is made;
+/* Each code point's fold, computed by utf8_fold itself between two letters
+ * ("a" X "b" → "a" f(X) "b"), so that the table agrees with it exactly;
  * controls other than tab, LF and CR are left to utf8_fold. */
 static void qf_init(void)
 {
-	for (unsigned i = 0; i < QF_CPS; i++) {
-		unsigned cp = i < 0x300 ? i : 0x1E00 + (i - 0x300);
+	for (unsigned cp = 0; cp < UTF8_FOLD_CPS; cp++) {
 		char in[8] = "a", *r;
 		size_t n = 1 + put_cp(cp, in + 1), k;
-		qf_len[i] = QF_NONE;
+		qf.len[cp] = UTF8_FOLD_NONE;
 		if (cp < 0x20 || cp == 0x7F) {
 			if (cp == '\t' || cp == '\n' || cp == '\r') {
-				qf_tab[i][0] = ' ';
-				qf_len[i] = 1;
+				qf.tab[cp][0] = ' ';
+				qf.len[cp] = 1;
 			}
 			continue;
 		}
@@ -365,20 +357,26 @@ static void qf_init(void)
 		in[n] = '\0';
 		r = utf8_fold(in);
 		k = r ? strlen(r) : 0;
-		if (r && k >= 2 && k - 2 < QF_MAX && r[0] == 'a' && r[k - 1] == 'b') {
-			memcpy(qf_tab[i], r + 1, k - 2);
-			qf_len[i] = (unsigned char)(k - 2);
+		if (r && k >= 2 && k - 2 < UTF8_FOLD_CP_MAX && r[0] == 'a' && r[k - 1] == 'b') {
+			memcpy(qf.tab[cp], r + 1, k - 2);
+			qf.len[cp] = (unsigned char)(k - 2);
 		}
 		free(r);
 	}
-	for (unsigned i = 0; i < QF_CPS; i++) {
+	for (unsigned cp = 0; cp < UTF8_FOLD_CPS; cp++) {
 		int blanks = 0;
-		for (unsigned k = 0; qf_len[i] != QF_NONE && k < qf_len[i]; k++) {
-			char b = qf_tab[i][k];
+		for (unsigned k = 0; qf.len[cp] != UTF8_FOLD_NONE && k < qf.len[cp]; k++) {
+			char b = qf.tab[cp][k];
 			blanks += b == ' ' || b == '\t' || b == '\n' || b == '\r';
 		}
-		qf_kind[i] = blanks == 0 ? 0 : blanks == 1 && qf_len[i] == 1 ? 1 : 2;
+		qf.kind[cp] = blanks == 0 ? 0 : blanks == 1 && qf.len[cp] == 1 ? 1 : 2;
 	}
+}
+
+const struct utf8_fold_table *utf8_fold_table(void)
+{
+	pthread_once(&qf_once, qf_init);
+	return &qf;
 }
 
 size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
@@ -386,7 +384,7 @@ size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	size_t w = 0;
 	int space = 0;
-	if (n > UTF8_FOLD_QUICK_MAX || cap < n * QF_MAX + 1) {
+	if (n > UTF8_FOLD_QUICK_MAX || cap < n * UTF8_FOLD_CP_MAX + 1) {
 		return (size_t)-1;
 	}
 	pthread_once(&qf_once, qf_init);
@@ -400,29 +398,29 @@ size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap)
 			p += 2;
 		} else if (c == 0xE1 && end - p >= 3 && p[1] >= 0xB8 && p[1] <= 0xBB &&
 			   (p[2] & 0xC0) == 0x80) {
-			i = 0x300 + ((p[1] & 0x03) << 6 | (p[2] & 0x3F));
+			i = 0x1E00 | ((p[1] & 0x03) << 6 | (p[2] & 0x3F));
 			p += 3;
 		} else {
 			return (size_t)-1;
 		}
-		if (qf_len[i] == QF_NONE) {
+		if (qf.len[i] == UTF8_FOLD_NONE) {
 			return (size_t)-1;
 		}
-		if (qf_kind[i] == 0) { /* the usual: a letter, a mark-free fold */
+		if (qf.kind[i] == 0) { /* the usual: a letter, a mark-free fold */
 			if (space) {
 				out[w++] = ' ';
 				space = 0;
 			}
-			memcpy(out + w, qf_tab[i], QF_MAX); /* room: cap >= 8 n + 1 */
-			w += qf_len[i];
+			memcpy(out + w, qf.tab[i], UTF8_FOLD_CP_MAX); /* room: cap >= 8 n + 1 */
+			w += qf.len[i];
 			continue;
 		}
-		if (qf_kind[i] == 1) {
+		if (qf.kind[i] == 1) {
 			space = w > 0;
 			continue;
 		}
-		for (unsigned k = 0; k < qf_len[i]; k++) {
-			char b = qf_tab[i][k];
+		for (unsigned k = 0; k < qf.len[i]; k++) {
+			char b = qf.tab[i][k];
 			if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
 				space = w > 0;
 			} else {

@@ -35,11 +35,31 @@ char *utf8_clean_name(const char *s, size_t max_chars, const char *field,
  * "Đắk Lắk" → "dak lak".  NULL on invalid input. */
 char *utf8_fold(const char *s);
 
+/* The fold of each code point below UTF8_FOLD_CPS (U+2000: Latin, Greek,
+ * Cyrillic… and every precomposed Vietnamese letter) as utf8_fold computes
+ * it between two letters ("a" X "b" → "a" f(X) "b"): tab[cp], len[cp]
+ * bytes (not NUL-terminated; the rest of the UTF8_FOLD_CP_MAX bytes are
+ * zero), or len[cp] == UTF8_FOLD_NONE where utf8_fold must decide
+ * (controls other than tab, LF and CR; folds that do not fit).  kind[cp]:
+ * 0 the fold has no blank byte, 1 it is one blank, 2 it mixes.  The one
+ * table behind utf8_fold_quick and member_fold_buf. */
+#define UTF8_FOLD_CPS 0x2000
+#define UTF8_FOLD_CP_MAX 8
+#define UTF8_FOLD_NONE 255
+struct utf8_fold_table {
+	unsigned char len[UTF8_FOLD_CPS];
+	unsigned char kind[UTF8_FOLD_CPS];
+	char tab[UTF8_FOLD_CPS][UTF8_FOLD_CP_MAX];
+};
+/* The table, built on the first call (thread-safe), read-only after. */
+const struct utf8_fold_table *utf8_fold_table(void);
+
 /* utf8_fold of s[0..n) into out[cap] (NUL-terminated), its length, for
  * text utf8_nfc_quick accepts of at most UTF8_FOLD_QUICK_MAX bytes;
  * (size_t)-1 for anything else (other code points, controls, longer text,
- * cap < 8n + 1, an empty result): then ask utf8_fold.  Table-driven, one
- * pass, no allocation; the same bytes as member_fold_buf. */
+ * cap < 8n + 1, an empty result): then ask utf8_fold.  Driven by
+ * utf8_fold_table, one pass, no allocation; the same bytes as
+ * member_fold_buf. */
 #define UTF8_FOLD_QUICK_MAX 256
 size_t utf8_fold_quick(const char *s, size_t n, char *out, size_t cap);
 

@@ -5,6 +5,7 @@
  * by code; everything else — validation, history rules, permissions,
  * audit — is the domain's (member.h, member_stats.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,21 +42,6 @@ struct margs {
 	int breakdowns, children;
 	struct cli_list pos;
 };
-
-#define PERSON_OPTS(a)                                                         \
-	{"name", CLI_STR, &(a)->f[MF_FULL_NAME], "TEXT", "full name", 0},      \
-	{"citizen-id", CLI_STR, &(a)->f[MF_CITIZEN_ID], "DIGITS",              \
-	 "citizen ID (CCCD), 12 digits", 0},                                   \
-	{"gender", CLI_STR, &(a)->f[MF_GENDER], "M|F", "gender (Nam/Nữ too)", 0}, \
-	{"birth", CLI_STR, &(a)->f[MF_BIRTH_DATE], "YYYY-MM-DD", "date of birth", 0}, \
-	{"ethnicity", CLI_STR, &(a)->f[MF_ETHNICITY], "TEXT", "ethnicity", 0}, \
-	{"religion", CLI_STR, &(a)->f[MF_RELIGION], "TEXT", "religion", 0},    \
-	{"hometown", CLI_STR, &(a)->f[MF_HOMETOWN], "TEXT", "hometown (old name)", 0}, \
-	{"hometown-new", CLI_STR, &(a)->f[MF_HOMETOWN_NEW], "TEXT",            \
-	 "hometown (name since 2025)", 0},                                     \
-	{"residence", CLI_STR, &(a)->f[MF_RESIDENCE], "TEXT", "residence", 0}, \
-	{"phone", CLI_STR, &(a)->f[MF_PHONE], "TEXT", "phone", 0},             \
-	{"email", CLI_STR, &(a)->f[MF_EMAIL], "TEXT", "email", 0}
 
 /* A person argument: an id, or 12 digits = a citizen ID. */
 static int person_arg(struct cli_ctx *c, const char *s, int64_t *id)
@@ -110,16 +96,20 @@ static void print_membership(json_t *m)
 	}
 }
 
+/* The string o[key], or "-" when absent or empty. */
+static const char *or_dash(json_t *o, const char *key)
+{
+	const char *v = cli_jstr(o, key);
+	return v[0] ? v : "-";
+}
+
 static void print_person(json_t *p)
 {
 	json_t *m;
 	size_t i;
 	printf("person #%lld  %s  citizen ID %s  %s  born %s  rev %lld\n",
-	       (long long)cli_jint(p, "id"), cli_jstr(p, "full_name"),
-	       cli_jstr(p, "citizen_id")[0] ? cli_jstr(p, "citizen_id") : "-",
-	       cli_jstr(p, "gender")[0] ? cli_jstr(p, "gender") : "-",
-	       cli_jstr(p, "birth_date")[0] ? cli_jstr(p, "birth_date") : "-",
-	       (long long)cli_jint(p, "rev"));
+	       (long long)cli_jint(p, "id"), cli_jstr(p, "full_name"), or_dash(p, "citizen_id"),
+	       or_dash(p, "gender"), or_dash(p, "birth_date"), (long long)cli_jint(p, "rev"));
 	for (int f = MF_ETHNICITY; f <= MF_EMAIL; f++) {
 		const char *v = cli_jstr(p, member_field_names[f]);
 		if (v[0]) {
@@ -131,37 +121,102 @@ static void print_person(json_t *p)
 	}
 }
 
-/* Open, run fn, print its JSON (or with printer), close. */
+/* What a subcommand does once the database is open: fill *out with the
+ * record to print (or print itself and leave *out NULL); CLI_OK, a CLI_
+ * code, or < 0 with e filled. */
 typedef int (*member_fn)(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e);
 
-static int member_run(const struct cli_spec *spec, struct margs *a, int argc, char **argv,
-		      member_fn fn, void (*printer)(json_t *))
+/* A flag of a member subcommand: its value goes to the field at `off` in
+ * struct margs. */
+struct mflag {
+	const char *name;
+	enum cli_type type;
+	size_t off;
+	const char *arg, *help;
+	int required;
+};
+#define MFLAG(name, type, field, arg, help, req)                               \
+	{name, type, offsetof(struct margs, field), arg, help, req}
+#define MFLAG_MAX 16
+
+/* A member subcommand: its --help text, how many positional arguments it
+ * takes, its flags (between --db and --json/--as), what it runs and how
+ * its answer is printed without --json (NULL: fn prints). */
+struct mcmd {
+	const char *name, *usage, *about;
+	int min_pos, max_pos;
+	int no_json; /* no --json flag (the command prints no record) */
+	member_fn fn;
+	void (*printer)(json_t *);
+	struct mflag flags[MFLAG_MAX]; /* ends at the first without a name */
+};
+
+/* Flags several subcommands take. */
+#define FLAG_REV(what)                                                         \
+	MFLAG("rev", CLI_INT, rev, "N", "refuse unless the " what " is at this revision", 0)
+#define FLAG_NOTE MFLAG("note", CLI_STR, note, "TEXT", "a note", 0)
+
+/* The person fields, as flags. */
+#define PERSON_FLAGS                                                           \
+	MFLAG("name", CLI_STR, f[MF_FULL_NAME], "TEXT", "full name", 0),       \
+	MFLAG("citizen-id", CLI_STR, f[MF_CITIZEN_ID], "DIGITS",               \
+	      "citizen ID (CCCD), 12 digits", 0),                              \
+	MFLAG("gender", CLI_STR, f[MF_GENDER], "M|F", "gender (Nam/Nữ too)", 0), \
+	MFLAG("birth", CLI_STR, f[MF_BIRTH_DATE], "YYYY-MM-DD", "date of birth", 0), \
+	MFLAG("ethnicity", CLI_STR, f[MF_ETHNICITY], "TEXT", "ethnicity", 0), \
+	MFLAG("religion", CLI_STR, f[MF_RELIGION], "TEXT", "religion", 0),     \
+	MFLAG("hometown", CLI_STR, f[MF_HOMETOWN], "TEXT", "hometown (old name)", 0), \
+	MFLAG("hometown-new", CLI_STR, f[MF_HOMETOWN_NEW], "TEXT",             \
+	      "hometown (name since 2025)", 0),                                \
+	MFLAG("residence", CLI_STR, f[MF_RESIDENCE], "TEXT", "residence", 0),  \
+	MFLAG("phone", CLI_STR, f[MF_PHONE], "TEXT", "phone", 0),              \
+	MFLAG("email", CLI_STR, f[MF_EMAIL], "TEXT", "email", 0)
+
+/* Parse argv by m (argv[0] is the command's name), then open the
+ * database, run m->fn, print its JSON (or with m->printer), close. */
+static int member_run(const struct mcmd *m, int argc, char **argv)
 {
+	struct margs a;
+	struct cli_opt opts[MFLAG_MAX + 4];
+	struct cli_spec spec = {m->name, m->usage, m->about, opts,
+				m->min_pos, m->max_pos, member_fields};
 	struct cli_ctx c;
 	struct err e = ERR_INIT;
 	json_t *out = NULL;
-	int rc = cli_parse(spec, argc, argv, &a->pos);
+	int n = 0, rc;
+	memset(&a, 0, sizeof a);
+	opts[n++] = (struct cli_opt)CLI_OPT_DB(&a.url);
+	for (const struct mflag *f = m->flags; f < m->flags + MFLAG_MAX && f->name; f++) {
+		opts[n++] = (struct cli_opt){f->name, f->type, (char *)&a + f->off, f->arg,
+					     f->help, f->required};
+	}
+	if (!m->no_json) {
+		opts[n++] = (struct cli_opt)CLI_OPT_JSON(&a.json);
+	}
+	opts[n++] = (struct cli_opt)CLI_OPT_AS(&a.as);
+	opts[n] = (struct cli_opt)CLI_OPT_END;
+	rc = cli_parse(&spec, argc, argv, &a.pos);
 	if (rc != CLI_OK) {
-		cli_list_free(&a->pos);
+		cli_list_free(&a.pos);
 		return rc < 0 ? CLI_OK : rc;
 	}
-	if ((rc = cli_check_date(a->date, "date")) == CLI_OK &&
-	    (rc = cli_check_date(a->as_of, "as-of")) == CLI_OK &&
-	    (rc = cli_open(&c, a->url, a->as, 0)) == CLI_OK) {
-		rc = fn(&c, a, &out, &e);
+	if ((rc = cli_check_date(a.date, "date")) == CLI_OK &&
+	    (rc = cli_check_date(a.as_of, "as-of")) == CLI_OK &&
+	    (rc = cli_open(&c, a.url, a.as, 0)) == CLI_OK) {
+		rc = m->fn(&c, &a, &out, &e);
 		if (rc < 0) {
-			rc = cli_fail(spec, &e);
+			rc = cli_fail(&spec, &e);
 		} else if (rc == CLI_OK && out) {
-			if (a->json) {
+			if (a.json) {
 				cli_json_print(out);
 			} else {
-				printer(out);
+				m->printer(out);
 			}
 		}
 		json_decref(out);
 		cli_close(&c);
 	}
-	cli_list_free(&a->pos);
+	cli_list_free(&a.pos);
 	return rc;
 }
 
@@ -174,25 +229,15 @@ static int do_add(struct cli_ctx *c, struct margs *a, json_t **out, struct err *
 	return member_person_create(&c->cx, &r, NULL, out, e);
 }
 
-static int member_add_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {CLI_OPT_DB(&a.url), PERSON_OPTS(&a), CLI_OPT_JSON(&a.json),
-					       CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member add",
-			"cadre member add --db PATH --name TEXT [--citizen-id DIGITS] [--gender M|F] "
-			"[--birth DATE] [other fields] [--json] [--as LOGIN]",
-			"Register a person.  Names are cleaned (NFC, single spaces); a citizen ID\n"
-			"has 12 digits and belongs to one person only.  Admit them to an\n"
-			"organization next with 'cadre member admit'.",
-			opts, 0, 0, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_add, print_person);
-	}
-}
+static const struct mcmd cmd_add = {
+	"member add",
+	"cadre member add --db PATH --name TEXT [--citizen-id DIGITS] [--gender M|F] "
+	"[--birth DATE] [other fields] [--json] [--as LOGIN]",
+	"Register a person.  Names are cleaned (NFC, single spaces); a citizen ID\n"
+	"has 12 digits and belongs to one person only.  Admit them to an\n"
+	"organization next with 'cadre member admit'.",
+	0, 0, 0, do_add, print_person, {PERSON_FLAGS},
+};
 
 static int do_update(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
@@ -206,24 +251,14 @@ static int do_update(struct cli_ctx *c, struct margs *a, json_t **out, struct er
 	return member_person_update(&c->cx, id, a->rev, &r, out, e);
 }
 
-static int member_update_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url), PERSON_OPTS(&a),
-			{"rev", CLI_INT, &a.rev, "N", "refuse unless the record is at this revision", 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member update", "cadre member update PERSON --db PATH [fields…] [--rev N]",
-			"Correct a person's record: only the fields given change (\"\" clears one).\n"
-			"PERSON is an id or a citizen ID.",
-			opts, 1, 1, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_update, print_person);
-	}
-}
+static const struct mcmd cmd_update = {
+	"member update", "cadre member update PERSON --db PATH [fields…] [--rev N]",
+	"Correct a person's record: only the fields given change (\"\" clears one).\n"
+	"PERSON is an id or a citizen ID.",
+	1, 1, 0, do_update, print_person,
+	{PERSON_FLAGS,
+	 FLAG_REV("record")},
+};
 
 static int do_show(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
@@ -232,22 +267,12 @@ static int do_show(struct cli_ctx *c, struct margs *a, json_t **out, struct err 
 	return rc != CLI_OK ? rc : member_person_get(&c->cx, id, out, e);
 }
 
-static int member_show_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {CLI_OPT_DB(&a.url), CLI_OPT_JSON(&a.json),
-					       CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member show", "cadre member show PERSON --db PATH [--json] [--as LOGIN]",
-			"A person with every membership, stint and event.  PERSON is an id or a\n"
-			"citizen ID.  Member records are confidential: the access is logged.",
-			opts, 1, 1, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_show, print_person);
-	}
-}
+static const struct mcmd cmd_show = {
+	"member show", "cadre member show PERSON --db PATH [--json] [--as LOGIN]",
+	"A person with every membership, stint and event.  PERSON is an id or a\n"
+	"citizen ID.  Member records are confidential: the access is logged.",
+	1, 1, 0, do_show, print_person, {{NULL}},
+};
 
 static void print_list(json_t *o)
 {
@@ -298,36 +323,20 @@ static int do_search(struct cli_ctx *c, struct margs *a, json_t **out, struct er
 	return member_search(&c->cx, &q, out, e);
 }
 
-static int member_search_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"org", CLI_STR, &a.org, "KIND", "only this organization", 0},
-			{"unit", CLI_STR, &a.unit, "CODE", "only this unit's subtree (through history)", 0},
-			{"status", CLI_STR, &a.status, "S", "only this status (active, left, …)", 0},
-			{"limit", CLI_INT, &a.limit, "N", "at most N rows (default 50, max 500)", 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member search", "cadre member search [TEXT…] --db PATH [--org KIND] "
-			"[--unit CODE] [--status S] [--limit N] [--json]",
-			"Find members by name (ignoring case and diacritics: \"nguyen van an\"\n"
-			"finds \"Nguyễn Văn An\"), by the start of a citizen ID or by card number,\n"
-			"within your scope.",
-			opts, 0, -1, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_search, print_list);
-	}
-}
+static const struct mcmd cmd_search = {
+	"member search", "cadre member search [TEXT…] --db PATH [--org KIND] "
+	"[--unit CODE] [--status S] [--limit N] [--json]",
+	"Find members by name (ignoring case and diacritics: \"nguyen van an\"\n"
+	"finds \"Nguyễn Văn An\"), by the start of a citizen ID or by card number,\n"
+	"within your scope.",
+	0, -1, 0, do_search, print_list,
+	{MFLAG("org", CLI_STR, org, "KIND", "only this organization", 0),
+	 MFLAG("unit", CLI_STR, unit, "CODE", "only this unit's subtree (through history)", 0),
+	 MFLAG("status", CLI_STR, status, "S", "only this status (active, left, …)", 0),
+	 MFLAG("limit", CLI_INT, limit, "N", "at most N rows (default 50, max 500)", 0)},
+};
 
 /* ---- memberships ---- */
-
-static void print_membership_top(json_t *m)
-{
-	print_membership(m);
-}
 
 static int do_admit(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
@@ -347,32 +356,20 @@ static int do_admit(struct cli_ctx *c, struct margs *a, json_t **out, struct err
 	return member_admit(&c->cx, &ad, NULL, out, e);
 }
 
-static int member_admit_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"org", CLI_STR, &a.org, "KIND", "party, youth, women, farmers, veterans, labour", 1},
-			{"unit", CLI_STR, &a.unit, "CODE", "the unit (of that organization)", 1},
-			{"date", CLI_STR, &a.date, "YYYY-MM-DD", "the admission date", 1},
-			{"decision", CLI_STR, &a.decision, "TEXT", "the admission decision", 1},
-			{"number", CLI_STR, &a.number, "TEXT", "card number", 0},
-			{"official", CLI_STR, &a.official, "YYYY-MM-DD",
-			 "already official since this date", 0},
-			{"note", CLI_STR, &a.note, "TEXT", "a note", 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member admit", "cadre member admit PERSON --db PATH --org KIND --unit CODE "
-			"--date DATE --decision TEXT [--number N] [--official DATE]",
-			"Admit a person to an organization: a membership with its first stint in\n"
-			"the unit from the date.  One membership per person and organization.",
-			opts, 1, 1, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_admit, print_membership_top);
-	}
-}
+static const struct mcmd cmd_admit = {
+	"member admit", "cadre member admit PERSON --db PATH --org KIND --unit CODE "
+	"--date DATE --decision TEXT [--number N] [--official DATE]",
+	"Admit a person to an organization: a membership with its first stint in\n"
+	"the unit from the date.  One membership per person and organization.",
+	1, 1, 0, do_admit, print_membership,
+	{MFLAG("org", CLI_STR, org, "KIND", "party, youth, women, farmers, veterans, labour", 1),
+	 MFLAG("unit", CLI_STR, unit, "CODE", "the unit (of that organization)", 1),
+	 MFLAG("date", CLI_STR, date, "YYYY-MM-DD", "the admission date", 1),
+	 MFLAG("decision", CLI_STR, decision, "TEXT", "the admission decision", 1),
+	 MFLAG("number", CLI_STR, number, "TEXT", "card number", 0),
+	 MFLAG("official", CLI_STR, official, "YYYY-MM-DD", "already official since this date", 0),
+	 FLAG_NOTE},
+};
 
 static int do_event(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
@@ -395,46 +392,42 @@ static int do_event(struct cli_ctx *c, struct margs *a, json_t **out, struct err
 	return member_event(&c->cx, &r, out, e);
 }
 
+static const struct mcmd cmd_event = {
+	NULL, NULL, /* per event, in member_event_cmd */
+	"Record an event on a membership.  Events are kept in date order; a\n"
+	"transfer closes the current stint and opens one in the --to unit; leave,\n"
+	"expel and death end the membership.",
+	2, 2, 0, do_event, print_membership,
+	{MFLAG("date", CLI_STR, date, "YYYY-MM-DD", "the date of the event", 1),
+	 MFLAG("decision", CLI_STR, decision, "TEXT", "the decision it records", 1),
+	 MFLAG("to", CLI_STR, to, "CODE", "transfer: the unit the member moves to", 0),
+	 FLAG_NOTE,
+	 FLAG_REV("membership")},
+};
+
 /* `member transfer 12 --to …`: argv[0] is the event's name. */
 static int member_event_cmd(int argc, char **argv)
 {
-	struct margs a;
+	struct mcmd m = cmd_event;
 	char usage[200], name[40];
 	char **args = malloc(((size_t)argc + 1) * sizeof *args);
 	int rc;
 	if (!args) {
 		return CLI_FAIL;
 	}
-	memset(&a, 0, sizeof a);
 	snprintf(name, sizeof name, "member %s", argv[0]);
 	snprintf(usage, sizeof usage, "cadre member %s MEMBERSHIP --db PATH --date DATE "
 		 "--decision TEXT%s [--note TEXT] [--rev N] [--json]", argv[0],
 		 strcmp(argv[0], "transfer") == 0 ? " --to CODE" : "");
+	m.name = name;
+	m.usage = usage;
 	/* The event's name becomes the first positional argument. */
 	args[0] = argv[0];
 	args[1] = argv[0];
 	for (int i = 1; i < argc; i++) {
 		args[i + 1] = argv[i];
 	}
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"date", CLI_STR, &a.date, "YYYY-MM-DD", "the date of the event", 1},
-			{"decision", CLI_STR, &a.decision, "TEXT", "the decision it records", 1},
-			{"to", CLI_STR, &a.to, "CODE", "transfer: the unit the member moves to", 0},
-			{"note", CLI_STR, &a.note, "TEXT", "a note", 0},
-			{"rev", CLI_INT, &a.rev, "N", "refuse unless the membership is at this revision",
-			 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			name, usage,
-			"Record an event on a membership.  Events are kept in date order; a\n"
-			"transfer closes the current stint and opens one in the --to unit; leave,\n"
-			"expel and death end the membership.",
-			opts, 2, 2, member_fields,
-		};
-		rc = member_run(&spec, &a, argc + 1, args, do_event, print_membership_top);
-	}
+	rc = member_run(&m, argc + 1, args);
 	free(args);
 	return rc;
 }
@@ -446,22 +439,12 @@ static int do_number(struct cli_ctx *c, struct margs *a, json_t **out, struct er
 	return rc != CLI_OK ? rc : member_membership_update(&c->cx, id, a->rev, a->pos.v[1], out, e);
 }
 
-static int member_number_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"rev", CLI_INT, &a.rev, "N", "refuse unless the membership is at this revision", 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member number", "cadre member number MEMBERSHIP NUMBER --db PATH [--rev N]",
-			"Correct the card number of a membership.", opts, 2, 2, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_number, print_membership_top);
-	}
-}
+static const struct mcmd cmd_number = {
+	"member number", "cadre member number MEMBERSHIP NUMBER --db PATH [--rev N]",
+	"Correct the card number of a membership.",
+	2, 2, 0, do_number, print_membership,
+	{FLAG_REV("membership")},
+};
 
 static int do_delete(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
@@ -478,24 +461,13 @@ static int do_delete(struct cli_ctx *c, struct margs *a, json_t **out, struct er
 	return CLI_OK;
 }
 
-static int member_delete_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"rev", CLI_INT, &a.rev, "N", "refuse unless the membership is at this revision", 0},
-			CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member delete", "cadre member delete MEMBERSHIP --db PATH [--rev N]",
-			"Delete a membership entered by mistake (only while its history is its\n"
-			"admission alone; otherwise record a leave).  The audit keeps the record.",
-			opts, 1, 1, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_delete, NULL);
-	}
-}
+static const struct mcmd cmd_delete = {
+	"member delete", "cadre member delete MEMBERSHIP --db PATH [--rev N]",
+	"Delete a membership entered by mistake (only while its history is its\n"
+	"admission alone; otherwise record a leave).  The audit keeps the record.",
+	1, 1, 1, do_delete, NULL,
+	{FLAG_REV("membership")},
+};
 
 /* ---- stats ---- */
 
@@ -555,34 +527,23 @@ static int do_stats(struct cli_ctx *c, struct margs *a, json_t **out, struct err
 	return member_stats(&c->cx, &q, out, e);
 }
 
-static int member_stats_cmd(int argc, char **argv)
-{
-	struct margs a;
-	memset(&a, 0, sizeof a);
-	{
-		const struct cli_opt opts[] = {
-			CLI_OPT_DB(&a.url),
-			{"unit", CLI_STR, &a.unit, "CODE", "the subtree (default: your unit)", 0},
-			{"as-of", CLI_STR, &a.as_of, "YYYY-MM-DD", "the date counted (default today)", 0},
-			{"structure-as-of", CLI_STR, &a.structure, "YYYY-MM-DD",
-			 "group by the structure of this date (default: --as-of)", 0},
-			{"from", CLI_STR, &a.from, "YYYY-MM-DD", "admitted / left from this date", 0},
-			{"to", CLI_STR, &a.until, "YYYY-MM-DD", "… to this date (inclusive)", 0},
-			{"org", CLI_STR, &a.org, "KIND", "one organization only", 0},
-			{"breakdowns", CLI_BOOL, &a.breakdowns, NULL, "by gender, age band, ethnicity", 0},
-			{"children", CLI_BOOL, &a.children, NULL, "figures of each child unit", 0},
-			CLI_OPT_JSON(&a.json), CLI_OPT_AS(&a.as), CLI_OPT_END};
-		const struct cli_spec spec = {
-			"member stats", "cadre member stats --db PATH [--unit CODE] [--as-of DATE] "
-			"[--structure-as-of DATE] [--from DATE --to DATE] [--org KIND] [--breakdowns] "
-			"[--children] [--json]",
-			"Members and people as of a date, by organization.  Figures of units merged\n"
-			"away count toward their successor in the structure used for grouping.",
-			opts, 0, 0, member_fields,
-		};
-		return member_run(&spec, &a, argc, argv, do_stats, print_stats);
-	}
-}
+static const struct mcmd cmd_stats = {
+	"member stats", "cadre member stats --db PATH [--unit CODE] [--as-of DATE] "
+	"[--structure-as-of DATE] [--from DATE --to DATE] [--org KIND] [--breakdowns] "
+	"[--children] [--json]",
+	"Members and people as of a date, by organization.  Figures of units merged\n"
+	"away count toward their successor in the structure used for grouping.",
+	0, 0, 0, do_stats, print_stats,
+	{MFLAG("unit", CLI_STR, unit, "CODE", "the subtree (default: your unit)", 0),
+	 MFLAG("as-of", CLI_STR, as_of, "YYYY-MM-DD", "the date counted (default today)", 0),
+	 MFLAG("structure-as-of", CLI_STR, structure, "YYYY-MM-DD",
+	       "group by the structure of this date (default: --as-of)", 0),
+	 MFLAG("from", CLI_STR, from, "YYYY-MM-DD", "admitted / left from this date", 0),
+	 MFLAG("to", CLI_STR, until, "YYYY-MM-DD", "… to this date (inclusive)", 0),
+	 MFLAG("org", CLI_STR, org, "KIND", "one organization only", 0),
+	 MFLAG("breakdowns", CLI_BOOL, breakdowns, NULL, "by gender, age band, ethnicity", 0),
+	 MFLAG("children", CLI_BOOL, children, NULL, "figures of each child unit", 0)},
+};
 
 static int member_demo_cmd(int argc, char **argv)
 {
@@ -620,12 +581,31 @@ static int member_demo_cmd(int argc, char **argv)
 	return rc;
 }
 
+static const struct mcmd *const member_table[] = {
+	&cmd_add, &cmd_update, &cmd_show, &cmd_search, &cmd_admit, &cmd_number, &cmd_delete,
+	&cmd_stats,
+};
+
+/* `member add …` and the other commands of member_table: argv[0] (from
+ * cli_group) names the command. */
+static int member_table_cmd(int argc, char **argv)
+{
+	char name[40];
+	snprintf(name, sizeof name, "member %s", argv[0]);
+	for (size_t i = 0; i < sizeof member_table / sizeof member_table[0]; i++) {
+		if (strcmp(member_table[i]->name, name) == 0) {
+			return member_run(member_table[i], argc, argv);
+		}
+	}
+	return cli_errorf(CLI_USAGE, "no command %s", name); /* not in member_table */
+}
+
 static const struct cli_cmd member_cmds[] = {
-	{"add", member_add_cmd, "register a person"},
-	{"update", member_update_cmd, "correct a person's record"},
-	{"show", member_show_cmd, "a person with memberships, stints and events"},
-	{"search", member_search_cmd, "find members by name, citizen ID or card number"},
-	{"admit", member_admit_cmd, "admit a person to an organization"},
+	{"add", member_table_cmd, "register a person"},
+	{"update", member_table_cmd, "correct a person's record"},
+	{"show", member_table_cmd, "a person with memberships, stints and events"},
+	{"search", member_table_cmd, "find members by name, citizen ID or card number"},
+	{"admit", member_table_cmd, "admit a person to an organization"},
 	{"official", member_event_cmd, "record that a member became official"},
 	{"transfer", member_event_cmd, "transfer a member to another unit"},
 	{"suspend", member_event_cmd, "suspend a membership"},
@@ -633,9 +613,9 @@ static const struct cli_cmd member_cmds[] = {
 	{"leave", member_event_cmd, "record that a member left"},
 	{"expel", member_event_cmd, "record an expulsion"},
 	{"death", member_event_cmd, "record a member's death"},
-	{"number", member_number_cmd, "correct a card number"},
-	{"delete", member_delete_cmd, "delete a membership entered by mistake"},
-	{"stats", member_stats_cmd, "totals as of a date, by organization"},
+	{"number", member_table_cmd, "correct a card number"},
+	{"delete", member_table_cmd, "delete a membership entered by mistake"},
+	{"stats", member_table_cmd, "totals as of a date, by organization"},
 	{"demo", member_demo_cmd, "generate demo members (provinces or national size)"},
 	{NULL, NULL, NULL},
 };

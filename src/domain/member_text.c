@@ -6,7 +6,6 @@
  * fields, an admission, an event).  Pure functions: no database, no
  * allocation beyond the returned strings.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,64 +189,12 @@ int member_person_clean(const struct member_record *r, int partial,
 
 /* ---- the search key, fast ---- */
 
-#define FOLD_CPS 0x2000
-#define FOLD_MAX 8
-#define FOLD_NONE 255 /* not in the table: utf8_fold decides */
-
-static unsigned char fold_len[FOLD_CPS];
-static char fold_tab[FOLD_CPS][FOLD_MAX];
-static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
-
-static size_t utf8_put(unsigned cp, char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	o[0] = (char)(0xE0 | cp >> 12);
-	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[2] = (char)(0x80 | (cp & 0x3F));
-	return 3;
-}
-
-/* Each code point's fold, computed by utf8_fold itself between two letters
- * ("a" X "b" → "a" f(X) "b"), so that the table agrees with it exactly. */
-static void fold_init(void)
-{
-	for (unsigned cp = 0; cp < FOLD_CPS; cp++) {
-		char in[8] = "a", *r;
-		size_t n = 1 + utf8_put(cp, in + 1), k;
-		fold_len[cp] = FOLD_NONE;
-		if (cp < 0x20 || cp == 0x7F) {
-			if (cp == '\t' || cp == '\n' || cp == '\r') {
-				fold_tab[cp][0] = ' ';
-				fold_len[cp] = 1;
-			}
-			continue;
-		}
-		in[n++] = 'b';
-		in[n] = '\0';
-		r = utf8_fold(in);
-		k = r ? strlen(r) : 0;
-		if (r && k >= 2 && k - 2 < FOLD_MAX && r[0] == 'a' && r[k - 1] == 'b') {
-			memcpy(fold_tab[cp], r + 1, k - 2);
-			fold_len[cp] = (unsigned char)(k - 2);
-		}
-		free(r);
-	}
-}
-
 size_t member_fold_buf(const char *s, char *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0, w = 0;
 	int space = 1;
-	pthread_once(&fold_once, fold_init);
+	const struct utf8_fold_table *t = utf8_fold_table();
 	while (*p) {
 		unsigned cp;
 		if (p[0] < 0x80) {
@@ -261,11 +208,12 @@ size_t member_fold_buf(const char *s, char *out, size_t cap)
 		} else {
 			return 0;
 		}
-		if (cp >= FOLD_CPS || fold_len[cp] == FOLD_NONE || n + FOLD_MAX + 1 > cap) {
+		if (cp >= UTF8_FOLD_CPS || t->len[cp] == UTF8_FOLD_NONE ||
+		    n + UTF8_FOLD_CP_MAX + 1 > cap) {
 			return 0;
 		}
-		memcpy(out + n, fold_tab[cp], fold_len[cp]);
-		n += fold_len[cp];
+		memcpy(out + n, t->tab[cp], t->len[cp]);
+		n += t->len[cp];
 	}
 	/* Whitespace runs → one space, trimmed (as utf8_fold does). */
 	for (size_t r = 0; r < n; r++) {

@@ -2,23 +2,29 @@
  * api_documents.c — the documents API (docs/api.md "Documents"): the route
  * table routes_documents and its thin handlers.  Each handler reads its
  * parsed input (typed query parameters, JSON body fields, or the raw bytes
- * of an upload), calls one domain function of doc*.h / sign.h and returns
- * its JSON.  No SQL, no business rule, no permission decision here: the
- * domain checks every right.
+ * of an upload), calls one domain function of doc*.h and returns its JSON.
+ * Files in and out (the register export, a document's stored file versions,
+ * downloads, the signature check) are in api_documents_files.c.  No SQL, no
+ * business rule, no permission decision here: the domain checks every right.
  */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/date.h"
-#include "base/utf8.h"
 #include "domain/doc.h"
-#include "domain/doc_file.h"
 #include "domain/doc_flow.h"
 #include "domain/doc_search.h"
 #include "domain/doc_signers.h"
 #include "http/route.h"
-#include "sign/sign.h"
+
+/* api_documents_files.c */
+int api_documents_register(struct http_req *r, struct err *e);
+int api_documents_register_download(struct http_req *r, struct err *e);
+int api_documents_versions(struct http_req *r, struct err *e);
+int api_documents_upload(struct http_req *r, struct err *e);
+int api_documents_file(struct http_req *r, struct err *e);
+int api_documents_download(struct http_req *r, struct err *e);
+int api_documents_verify(struct http_req *r, struct err *e);
 
 /* --- body helpers --- */
 
@@ -173,21 +179,6 @@ static int body_links(struct http_req *r, struct doc_link_in **out, int *n,
 		(*n)++;
 	}
 	return 0;
-}
-
-/* Base64 (standard alphabet) of bytes into a new JSON string. */
-static json_t *base64_json(const unsigned char *p, size_t n)
-{
-	size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
-	char *s = malloc(len);
-	json_t *j;
-	if (!s) {
-		return NULL;
-	}
-	sodium_bin2base64(s, len, p, n, sodium_base64_VARIANT_ORIGINAL);
-	j = json_string(s);
-	free(s);
-	return j;
 }
 
 /* A base64 body field decoded (malloc'd) or NULL when absent. */
@@ -350,92 +341,6 @@ static int h_number(struct http_req *r, struct err *e)
 	return 0;
 }
 
-static const char mime_csv[] = "text/csv; charset=utf-8";
-static const char mime_xlsx[] =
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/* The register export of the request (unit, kind, year, format csv|xlsx)
- * into *buf and *len, with its file name and media type. */
-static int register_file(struct http_req *r, const char *fmt, char **buf,
-			 size_t *len, char name[96], const char **mime,
-			 struct err *e)
-{
-	const char *kind = req_q_str(r, "kind");
-	int64_t unit = req_q_int(r, "unit"), year = req_q_int(r, "year");
-	char today[11];
-	FILE *fp;
-	int rc, xlsx = fmt && (strcmp(fmt, "xlsx") == 0 || strcmp(fmt, "XLSX") == 0);
-	*buf = NULL;
-	*len = 0;
-	if (year == 0) {
-		date_today(today);
-		year = strtol(today, NULL, 10);
-	}
-	if (!(fp = open_memstream(buf, len))) {
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	}
-	rc = doc_register_export(&r->cx, unit, kind ? kind : "out", (int)year,
-				 fmt ? fmt : "csv", fp, e);
-	if (fclose(fp) != 0 && rc == 0) {
-		rc = err_set(e, ERR_INTERNAL, "", "cannot write the export");
-	}
-	if (rc) {
-		free(*buf);
-		*buf = NULL;
-		return rc;
-	}
-	snprintf(name, 96, "so-van-ban-%s-%lld.%s",
-		 kind && strcmp(kind, "in") == 0 ? "den" : "di", (long long)year,
-		 xlsx ? "xlsx" : "csv");
-	*mime = xlsx ? mime_xlsx : mime_csv;
-	return 0;
-}
-
-static int h_register(struct http_req *r, struct err *e)
-{
-	const char *fmt = req_q_str(r, "format"), *kind = req_q_str(r, "kind"), *mime;
-	int64_t year = req_q_int(r, "year");
-	char today[11], *buf = NULL, name[96];
-	size_t len = 0;
-	int rc;
-	if (!fmt || strcmp(fmt, "json") == 0) {
-		if (year == 0) {
-			date_today(today);
-			year = strtol(today, NULL, 10);
-		}
-		return doc_register(&r->cx, req_q_int(r, "unit"), kind ? kind : "out",
-				    (int)year, &r->out, e);
-	}
-	rc = register_file(r, fmt, &buf, &len, name, &mime, e);
-	if (rc == 0) {
-		r->out = json_pack("{ss ss sI so}", "name", name, "mime", mime, "size",
-				   (json_int_t)len, "content_base64",
-				   base64_json((const unsigned char *)buf, len));
-	}
-	free(buf);
-	return rc;
-}
-
-/* The register as the file itself (CSV or XLSX), for a download link. */
-static int h_register_download(struct http_req *r, struct err *e)
-{
-	const char *fmt = req_q_str(r, "format"), *mime;
-	char *buf = NULL, name[96];
-	size_t len = 0;
-	int rc;
-	if (fmt && strcmp(fmt, "json") == 0) {
-		return err_set(e, ERR_INVALID, "format", "format is csv or xlsx");
-	}
-	if ((rc = register_file(r, fmt, &buf, &len, name, &mime, e))) {
-		return rc;
-	}
-	r->file = buf;
-	r->file_len = len;
-	r->file_type = mime;
-	snprintf(r->file_name, sizeof r->file_name, "%s", name);
-	return 0;
-}
-
 /* --- who may sign --- */
 
 static int h_signers(struct http_req *r, struct err *e)
@@ -560,124 +465,6 @@ static int h_update(struct http_req *r, struct err *e)
 	free(ids);
 	free(l);
 	return rc ? rc : reply_doc(r, r->id, 200, e);
-}
-
-/* --- files --- */
-
-static int h_versions(struct http_req *r, struct err *e)
-{
-	return doc_file_versions(&r->cx, r->id, &r->out, e);
-}
-
-static int h_upload(struct http_req *r, struct err *e)
-{
-	const char *mime = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_CONTENT_TYPE);
-	int rc = doc_file_add(&r->cx, r->id, req_q_str(r, "slot"), req_q_str(r, "name"),
-			      mime, r->raw, r->raw_len, &r->out, e);
-	if (rc == 0) {
-		r->status = 201;
-	}
-	return rc;
-}
-
-static int h_file(struct http_req *r, struct err *e)
-{
-	unsigned char *data = NULL;
-	size_t n = 0;
-	json_t *meta = NULL;
-	int rc = doc_file_get(&r->cx, r->id, req_q_str(r, "slot"), req_q_int(r, "version"),
-			      &data, &n, &meta, e);
-	if (rc == 0) {
-		r->out = json_pack("{so so}", "version", meta, "content_base64",
-				   base64_json(data, n));
-	}
-	free(data);
-	return rc;
-}
-
-/* The media types a stored file is served with: a fixed set (the
- * dispatcher wants a static string, and nothing a user uploaded is ever
- * served as HTML or script); anything else is application/octet-stream. */
-static const char *const file_types[] = {
-	"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv",
-	"application/zip", "application/msword", "application/vnd.ms-excel",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	"application/vnd.oasis.opendocument.text",
-	"application/vnd.oasis.opendocument.spreadsheet",
-};
-
-static const char *file_type(const char *mime)
-{
-	for (size_t i = 0; mime && i < sizeof file_types / sizeof file_types[0]; i++) {
-		if (strcmp(mime, file_types[i]) == 0) {
-			return file_types[i];
-		}
-	}
-	return "application/octet-stream";
-}
-
-/* A file name for Content-Disposition: the stored name without case or
- * diacritics (đ → d), spaces as '-', only [A-Za-z0-9._-] kept; out holds
- * at most 100 characters.  Falls back to van-ban-ID-VERSION. */
-static void download_name(const char *stored, int64_t id, json_int_t version,
-			  char *out, size_t cap)
-{
-	char *f = utf8_fold(stored ? stored : "");
-	size_t k = 0;
-	for (const char *p = f ? f : ""; *p && k + 1 < cap && k < 100; p++) {
-		char c = *p;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
-			out[k++] = c;
-		} else if ((c == ' ' || c == '\t') && k > 0 && out[k - 1] != '-') {
-			out[k++] = '-';
-		}
-	}
-	out[k] = 0;
-	free(f);
-	if (k == 0 || out[0] == '.') {
-		snprintf(out, cap, "van-ban-%lld-%lld", (long long)id, (long long)version);
-	}
-}
-
-/* A version of a file as the file itself, for a download link. */
-static int h_download(struct http_req *r, struct err *e)
-{
-	unsigned char *data = NULL;
-	size_t n = 0;
-	json_t *meta = NULL;
-	int rc = doc_file_get(&r->cx, r->id, req_q_str(r, "slot"), req_q_int(r, "version"),
-			      &data, &n, &meta, e);
-	if (rc == 0) {
-		download_name(json_string_value(json_object_get(meta, "name")), r->id,
-			      json_integer_value(json_object_get(meta, "version")),
-			      r->file_name, sizeof r->file_name);
-		r->file_type = file_type(json_string_value(json_object_get(meta, "mime")));
-		r->file = (char *)data;
-		r->file_len = n;
-		data = NULL;
-	}
-	json_decref(meta);
-	free(data);
-	return rc;
-}
-
-static int h_verify(struct http_req *r, struct err *e)
-{
-	unsigned char *data = NULL;
-	size_t n = 0;
-	json_t *meta = NULL, *report = NULL;
-	int rc = doc_file_get(&r->cx, r->id, DOC_SLOT_MAIN, 0, &data, &n, &meta, e);
-	if (rc == 0 && (rc = sign_verify_pdf(r->cx.db, NULL, data, n, &report, e)) == 0) {
-		json_object_set_new(report, "version", meta);
-		meta = NULL;
-		r->out = report;
-	}
-	json_decref(meta);
-	free(data);
-	return rc;
 }
 
 /* --- workflow --- */
@@ -902,10 +689,10 @@ const struct route routes_documents[] = {
 	{.method = "GET", .path = "/documents/policies", .fn = h_policies, .flags = A},
 	{.method = "POST", .path = "/documents/policies", .fn = h_policy_set, .flags = AB},
 	{.method = "POST", .path = "/documents/number", .fn = h_number, .flags = AB},
-	{.method = "GET", .path = "/documents/register", .fn = h_register, .flags = A,
+	{.method = "GET", .path = "/documents/register", .fn = api_documents_register, .flags = A,
 	 .params = {{"unit", P_ID, 0, 0, 0}, {"kind", P_STR, 0, 3, 0},
 		    {"year", P_INT, 1900, 9999, 0}, {"format", P_STR, 0, 4, 0}}},
-	{.method = "GET", .path = "/documents/register/download", .fn = h_register_download,
+	{.method = "GET", .path = "/documents/register/download", .fn = api_documents_register_download,
 	 .flags = A,
 	 .params = {{"unit", P_ID, 0, 0, 0}, {"kind", P_STR, 0, 3, 0},
 		    {"year", P_INT, 1900, 9999, 0}, {"format", P_STR, 0, 4, 0}}},
@@ -921,13 +708,13 @@ const struct route routes_documents[] = {
 	{.method = "POST", .path = "/documents", .fn = h_create, .flags = AB},
 	{.method = "GET", .path = "/documents/{id}", .fn = h_get, .flags = A},
 	{.method = "PATCH", .path = "/documents/{id}", .fn = h_update, .flags = AB},
-	{.method = "GET", .path = "/documents/{id}/versions", .fn = h_versions, .flags = A},
-	{.method = "POST", .path = "/documents/{id}/versions", .fn = h_upload,
+	{.method = "GET", .path = "/documents/{id}/versions", .fn = api_documents_versions, .flags = A},
+	{.method = "POST", .path = "/documents/{id}/versions", .fn = api_documents_upload,
 	 .flags = RF_AUTH | RF_RAW,
 	 .params = {{"slot", P_STR, 0, 100, 0}, {"name", P_STR, 0, 200, 0}}},
-	{.method = "GET", .path = "/documents/{id}/file", .fn = h_file, .flags = A,
+	{.method = "GET", .path = "/documents/{id}/file", .fn = api_documents_file, .flags = A,
 	 .params = {{"slot", P_STR, 0, 100, 0}, {"version", P_INT, 0, 1000000, 0}}},
-	{.method = "GET", .path = "/documents/{id}/download", .fn = h_download, .flags = A,
+	{.method = "GET", .path = "/documents/{id}/download", .fn = api_documents_download, .flags = A,
 	 .params = {{"slot", P_STR, 0, 100, 0}, {"version", P_INT, 0, 1000000, 0}}},
 	{.method = "GET", .path = "/documents/{id}/route", .fn = h_route_get, .flags = A},
 	{.method = "PUT", .path = "/documents/{id}/route", .fn = h_route_set, .flags = AB},
@@ -939,7 +726,7 @@ const struct route routes_documents[] = {
 	 .flags = A},
 	{.method = "GET", .path = "/documents/{id}/receipts", .fn = h_receipts, .flags = A},
 	{.method = "POST", .path = "/documents/{id}/receipts", .fn = h_receipt, .flags = AB},
-	{.method = "GET", .path = "/documents/{id}/verify", .fn = h_verify, .flags = A},
+	{.method = "GET", .path = "/documents/{id}/verify", .fn = api_documents_verify, .flags = A},
 	{.method = "GET", .path = "/documents/{id}/tasks", .fn = h_tasks_of, .flags = A},
 	{.method = "POST", .path = "/documents/{id}/tasks", .fn = h_task_add, .flags = AB},
 	{.method = "GET", .path = "/tasks", .fn = h_tasks, .flags = A,

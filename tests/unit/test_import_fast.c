@@ -21,6 +21,7 @@
 #include "base/date.h"
 #include "base/utf8.h"
 #include "domain/member_internal.h"
+#include "import_drive.h"
 #include "ref/ref_old.h"
 #include "test.h"
 
@@ -611,54 +612,9 @@ DB_TEST(fast_quality_rules_agree_with_the_reference)
 
 /* ---- the whole reader ---- */
 
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ s[i]) * 1099511628211ull;
-	}
-	return h;
-}
-
-static uint64_t mix_str(uint64_t h, const char *s)
-{
-	return mix(h, s, strlen(s) + 1);
-}
-
-static uint64_t digest_batch(uint64_t h, const struct imp_batch *b)
-{
-	for (int i = 0; i < b->n; i++) {
-		const struct imp_row *ir = &b->rows[i];
-		const char *raw = imp_str(b, ir->raw);
-		h = mix(h, &ir->line, sizeof ir->line);
-		h = mix(h, &ir->n_raw, sizeof ir->n_raw);
-		for (int k = 0; k < ir->n_raw; k++) {
-			h = mix_str(h, raw);
-			raw += strlen(raw) + 1;
-		}
-		for (int f = 0; f < MF__COUNT; f++) {
-			h = mix_str(h, imp_str(b, ir->v[f]));
-			h = mix(h, &ir->present[f], sizeof ir->present[f]);
-		}
-		h = mix_str(h, imp_str(b, ir->fold));
-		h = mix(h, &ir->unit_id, sizeof ir->unit_id);
-		h = mix(h, &ir->errors, sizeof ir->errors);
-		h = mix_str(h, ir->errors ? imp_str(b, ir->reasons) : "");
-		for (int k = 0; k < ir->n_prob; k++) {
-			const struct quality_problem *p = &b->probs[ir->first_prob + k];
-			h = mix_str(h, p->rule);
-			h = mix(h, &p->field, sizeof p->field);
-			h = mix(h, &p->is_error, sizeof p->is_error);
-			h = mix_str(h, p->detail);
-		}
-	}
-	return h;
-}
-
 struct reader_fns {
 	void *(*run)(void *);
-	struct imp_batch *(*take)(struct imp_reader *);
-	void (*give_back)(struct imp_reader *, struct imp_batch *);
+	struct imp_drive_queue queue;
 	int (*init)(struct imp_reader *);
 	void (*release)(struct imp_reader *);
 };
@@ -672,38 +628,27 @@ static uint64_t read_all(const struct reader_fns *fn, struct imp_reader *proto, 
 			 long *rows, char *failure, size_t fsize)
 {
 	struct imp_reader rd = *proto;
-	struct imp_batch *b;
-	pthread_t th;
-	uint64_t h = 1469598103934665603ull;
-	int done = 0;
+	struct imp_drive d;
+	uint64_t h;
 	rd.path = path;
 	rd.name = "members.csv";
 	*rows = 0;
 	failure[0] = 0;
-	if (fn->init(&rd) || pthread_create(&th, NULL, fn->run, &rd)) {
+	if (fn->init(&rd) || imp_drive(&rd, &fn->queue, fn->run, &rd, &d)) {
 		return 0;
 	}
-	while (!done && (b = fn->take(&rd))) {
-		h = digest_batch(h, b);
-		*rows += b->n;
-		for (int i = 0; fn->run == imp_reader_run && i < b->n; i++) {
-			n_error_rows += b->rows[i].errors != 0;
-			n_warnings += b->rows[i].n_prob;
-			n_duplicates += b->rows[i].errors &&
-					strstr(imp_str(b, b->rows[i].reasons), "citizen_id.duplicate");
-		}
-		done = b->last;
-		if (b->failed) {
-			snprintf(failure, fsize, "%s", b->err.msg);
-		}
-		fn->give_back(&rd, b);
+	*rows = d.rows;
+	snprintf(failure, fsize, "%s", d.failure);
+	if (fn->run == imp_reader_run) {
+		n_error_rows += d.error_rows;
+		n_warnings += d.warnings;
+		n_duplicates += d.duplicates;
 	}
-	pthread_join(th, NULL);
 	fn->release(&rd);
-	h = mix(h, rd.map, sizeof rd.map);
-	h = mix(h, &rd.n_header, sizeof rd.n_header);
+	h = imp_mix(d.digest, rd.map, sizeof rd.map);
+	h = imp_mix(h, &rd.n_header, sizeof rd.n_header);
 	for (int i = 0; i < rd.n_header; i++) {
-		h = mix_str(h, rd.header[i]);
+		h = imp_mix_str(h, rd.header[i]);
 		free(rd.header[i]);
 	}
 	free(rd.header);
@@ -861,11 +806,11 @@ static void write_messy(const char *path, int rows, char delim, int bom, int inv
 
 DB_TEST(fast_reader_hands_the_writer_what_the_reference_reader_did)
 {
-	static const struct reader_fns now = {imp_reader_run, imp_take, imp_give_back,
+	static const struct reader_fns now = {imp_reader_run, {imp_take, imp_give_back},
 					      imp_queue_init, imp_queue_release};
-	static const struct reader_fns ref = {ref_imp_reader_run, ref_imp_take,
-					      ref_imp_give_back, ref_imp_queue_init,
-					      ref_imp_queue_release};
+	static const struct reader_fns ref = {ref_imp_reader_run,
+					      {ref_imp_take, ref_imp_give_back},
+					      ref_imp_queue_init, ref_imp_queue_release};
 	static const struct {
 		const char *code, *org;
 		int64_t id;
