@@ -999,7 +999,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	}
 	hashing = 1;
 	bulk_journal = !o->dry_run && db_bulk(cx->db, 1);
-	imp_sqlite_settings(cx, 1, &cache);
+	imp_sqlite_settings(cx, 1, bulk_journal, &cache);
 	if ((rc = db_begin(cx->db, e)) == 0) {
 		rc = run_in_tx(&w, &h, e);
 		running = r->job_id;
@@ -1011,7 +1011,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 		}
 		rc = conclude(&w, rc, e);
 	}
-	imp_sqlite_settings(cx, 0, &cache);
+	imp_sqlite_settings(cx, 0, bulk_journal, &cache);
 	if (bulk_journal) {
 		db_bulk(cx->db, 0);
 	}

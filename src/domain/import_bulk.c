@@ -10,8 +10,10 @@
  *   once before the commit, radix-sorted: appends at the B-tree's right
  *   edge instead of random inserts or SQLite's sorter (imp_keys_*).
  * - On SQLite, where the writer holds the write lock for the whole
- *   import: a 512 MB page cache for the run, foreign-key look-ups off (the
- *   ids written are the writer's own and units come from the snapshot),
+ *   import: a 512 MB page cache for the run when the import has the
+ *   database to itself (64 MB beside a server, whose memory stays
+ *   bounded), foreign-key look-ups off (the ids written are the
+ *   writer's own and units come from the snapshot),
  *   and, when the file holds more rows than the tables (imp_bulk_worth),
  *   the membership indexes dropped inside the transaction and rebuilt once
  *   from their stored definitions before the commit (a sort instead of a
@@ -48,7 +50,8 @@ int imp_bulk_worth(struct cx *cx, int64_t rows_expected, struct err *e)
 }
 
 #define BULK_MAX_INDEXES 16
-#define IMPORT_CACHE_KB 524288
+#define IMPORT_CACHE_KB 524288	   /* alone with the database (the CLI) */
+#define IMPORT_CACHE_SHARED_KB 65536 /* beside others (the server): memory stays bounded */
 
 struct imp_bulk {
 	int n;
@@ -133,7 +136,7 @@ int imp_bulk_rebuild(struct cx *cx, const struct imp_bulk *b, struct err *e)
 	return 0;
 }
 
-void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache)
+void imp_sqlite_settings(struct cx *cx, int on, int alone, int64_t *cache)
 {
 	struct err e2 = ERR_INIT;
 	char sql[64];
@@ -142,7 +145,8 @@ void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache)
 	}
 	if (on) {
 		*cache = imp_scalar(cx->db, "PRAGMA cache_size", -2000, &e2);
-		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", IMPORT_CACHE_KB);
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d",
+			 alone ? IMPORT_CACHE_KB : IMPORT_CACHE_SHARED_KB);
 		db_exec(cx->db, sql, &e2);
 		db_exec(cx->db, "PRAGMA threads = 2", &e2);
 		/* the writer's ids are its own, units come from the snapshot */

@@ -138,7 +138,9 @@ int imp_bulk_worth(struct cx *cx, int64_t rows_expected, struct err *e);
 int imp_bulk_drop(struct cx *cx, struct imp_bulk **out, struct err *e);
 int imp_bulk_rebuild(struct cx *cx, const struct imp_bulk *b, struct err *e);
 void imp_bulk_free(struct imp_bulk *b);
-void imp_sqlite_settings(struct cx *cx, int on, int64_t *cache);
+/* alone: no other connection has the database (db_bulk took it): a
+ * larger page cache. */
+void imp_sqlite_settings(struct cx *cx, int on, int alone, int64_t *cache);
 
 /* import_bulk.c: the citizen IDs of the people a writer created, kept in
  * memory and written to the citizen-ID register (person_key) sorted, once,

@@ -737,9 +737,9 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 	}
 	/* The import's bulk mode: a large cache, and on an empty table the
 	 * indexes rebuilt once at the end. */
-	imp_sqlite_settings(cx, 1, &cache);
+	imp_sqlite_settings(cx, 1, 1, &cache);
 	if ((rc = db_begin(cx->db, e))) {
-		imp_sqlite_settings(cx, 0, &cache);
+		imp_sqlite_settings(cx, 0, 1, &cache);
 		org_tree_release(t);
 		free(b.serial);
 		return rc;
@@ -784,7 +784,7 @@ int member_demo_national(struct cx *cx, long n, struct err *e)
 	} else {
 		db_rollback(cx->db);
 	}
-	imp_sqlite_settings(cx, 0, &cache);
+	imp_sqlite_settings(cx, 0, 1, &cache);
 	imp_bulk_free(ix);
 	imp_keys_free(&b.keys);
 	for (int i = 0; i < 5; i++) {
