@@ -14,6 +14,11 @@
 # checkpoint).  Also timed: importing the same file again into the loaded
 # database (every row looked up, compared, unchanged).
 #
+# Also run: bench_import_sqlite (bench/import_sqlite.c), SQLite alone
+# storing the same rows in cadre's tables the way the import does, from
+# the bare table `.import` made (no parsing, no checks): the lower bound of
+# cadre's writer thread on this schema.
+#
 # Environment: CADRE (build/rel/cadre), GEN (build/rel/bench_gen_members),
 # DIR (build/bench/import, scratch), RUNS (best of, default 3).
 set -uo pipefail
@@ -26,7 +31,8 @@ DIR=${DIR:-build/bench/import}
 RUNS=${RUNS:-3}
 mkdir -p "$DIR"
 
-for f in "$CADRE" "$GEN"; do
+ALONE=${ALONE:-build/rel/bench_import_sqlite}
+for f in "$CADRE" "$GEN" "$ALONE"; do
 	if [ ! -x "$f" ]; then
 		make -s "$f" || exit 1
 	fi
@@ -81,10 +87,23 @@ t_again=$(best "$CADRE" import members "$csv" --db "$DIR/t.db" --org party --jso
 grep -q '"unchanged": '"$N" <("$CADRE" import members "$csv" --db "$DIR/t.db" --org party --json) ||
 	echo "warning: the re-import did not find every row unchanged" >&2
 
+# SQLite alone on the same rows (best of RUNS, from the last bare table).
+t_alone=999999
+for _ in $(seq "$RUNS"); do
+	fresh_db
+	line=$("$ALONE" "$DIR/bare.db" "$DIR/t.db") || exit 1
+	t=$(echo "$line" | sed -n 's/.*tables: \([0-9.]*\) s.*/\1/p')
+	if [ "$(echo "$t < $t_alone" | bc)" -eq 1 ]; then
+		t_alone=$t
+		alone_line=$line
+	fi
+done
+
 rate() { echo "scale=0; $N / $1" | bc; }
 printf "sqlite3 .import --csv (bare table):   %7.2f s  %8s rows/s\n" "$t_sqlite" "$(rate "$t_sqlite")"
 printf "cadre import members (empty tables):  %7.2f s  %8s rows/s\n" "$t_cadre" "$(rate "$t_cadre")"
 printf "cadre import members (again, unchanged): %4.2f s  %8s rows/s\n" "$t_again" "$(rate "$t_again")"
+echo "$alone_line"
 ratio=$(echo "scale=2; $t_cadre / $t_sqlite" | bc)
 echo "cadre / sqlite3: ${ratio}× the time"
 if [ "$(echo "$t_cadre <= $t_sqlite" | bc)" -eq 1 ]; then
