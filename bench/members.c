@@ -26,6 +26,11 @@
  * 3; 0 to skip), which is what every write cost before the change log: a
  * rebuild from the tables.  The admissions stay in the database.
  *
+ * Then the first question for another date (--other-date, default the day
+ * before --date) with the index warm: what a new snapshot and its
+ * representative map cost alone (units not in that day's tree resolved
+ * through their lineage and parents).
+ *
  * --cte-runs N (default min(runs, 5); 0 skips the CTE) and --write-runs N
  * (default runs; 0 skips the question after a write, so the database is
  * left as it was) shorten a run that only wants the cold and warm figures,
@@ -39,6 +44,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/date.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "domain/cx.h"
@@ -301,14 +307,15 @@ static int run_cte(const char *sqlite3, const char *db, const char *date, int ru
 
 int main(int argc, char **argv)
 {
-	const char *path = NULL, *date = "2026-06-30", *sqlite3 = "sqlite3";
+	const char *path = NULL, *date = "2026-06-30", *sqlite3 = "sqlite3", *other = NULL;
+	char day_before[11];
 	long members = 5600000;
 	int runs = 20, n = 0, fail = 0, n_cte = 0, loaded = 0, before_runs = 3;
 	int cte_runs = -1, write_runs = -1;
 	struct write_bench wb;
 	int64_t ids[MAX_PROVINCES], m[MAX_PROVINCES], p[MAX_PROVINCES], total = 0;
 	int64_t cte_ids[MAX_PROVINCES], cte_counts[MAX_PROVINCES];
-	double *t, best, med, pbest, pmed, cold, rss_now, rss_peak, cbest = 0, cmed = 0;
+	double *t, best, med, pbest, pmed, cold, rss_now, rss_peak, cbest = 0, cmed = 0, other_ms;
 	struct db *db;
 	struct cx cx;
 	struct err e = ERR_INIT;
@@ -323,6 +330,8 @@ int main(int argc, char **argv)
 			sqlite3 = argv[++i];
 		} else if (!strcmp(argv[i], "--before-runs") && i + 1 < argc) {
 			before_runs = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--other-date") && i + 1 < argc) {
+			other = argv[++i];
 		} else if (!strcmp(argv[i], "--cte-runs") && i + 1 < argc) {
 			cte_runs = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--write-runs") && i + 1 < argc) {
@@ -332,7 +341,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr, "usage: bench_members DB [--date D] [--runs N] [--members N] "
 					"[--sqlite3 PATH] [--before-runs N] [--cte-runs N] "
-					"[--write-runs N]\n");
+					"[--write-runs N] [--other-date D]\n");
 			return 2;
 		}
 	}
@@ -386,6 +395,24 @@ int main(int argc, char **argv)
 		t[runs + r] = now_ms() - t0;
 	}
 	pmed = median(t + runs, runs, &pbest);
+	if (!other) {
+		struct date d;
+		if (date_parse(date, &d, "date", &e)) {
+			fprintf(stderr, "bench_members: %s\n", e.msg);
+			return 2;
+		}
+		date_format(date_from_days(date_to_days(d) - 1), day_before);
+		other = day_before;
+	}
+	{
+		int64_t om[MAX_PROVINCES];
+		other_ms = now_ms();
+		if (member_stats_totals(&cx, other, NULL, NULL, n, ids, om, NULL, &e)) {
+			fprintf(stderr, "bench_members: %s\n", e.msg);
+			return 1;
+		}
+		other_ms = now_ms() - other_ms;
+	}
 	rss(&rss_now, &rss_peak);
 	for (int k = 0; k < n; k++) {
 		total += m[k];
@@ -395,6 +422,8 @@ int main(int argc, char **argv)
 	printf("  warm memberships:  best %6.2f ms, median %6.2f ms  (floor < %.0f ms)\n", best,
 	       med, FLOOR_MS);
 	printf("  warm + people:     best %6.2f ms, median %6.2f ms\n", pbest, pmed);
+	printf("  first question for %s (snapshot + map built, index warm): %.1f ms\n", other,
+	       other_ms);
 	printf("  total memberships on %s: %lld\n", date, (long long)total);
 	printf("  RSS now %.1f MB, peak %.1f MB  (floor < %.0f MB)\n", rss_now, rss_peak,
 	       FLOOR_RSS_MB);
