@@ -453,6 +453,10 @@ int member_stats_totals(struct cx *cx, const char *as_of,
 void member_stats_flush(void)
 {
 	midx_flush();
+	pthread_mutex_lock(&links_lock);
+	links_release(links_cache);
+	links_cache = NULL;
+	pthread_mutex_unlock(&links_lock);
 }
 
 /* ---- the JSON answer ---- */

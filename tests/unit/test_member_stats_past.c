@@ -313,7 +313,7 @@ static void random_step(struct cx *cx, int64_t day, int serial)
 	struct reorg_req r;
 	struct reorg_new_unit parts[3];
 	int64_t src[3];
-	char date[11], code[3][24];
+	char date[11], code[3][48];
 	int a, b, op = (int)rnd(10);
 	date_format(date_from_days(day), date);
 	CHECK(org_tree_get(cx, date, &t, &e) == 0);
