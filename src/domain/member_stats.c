@@ -4,10 +4,14 @@
  * grouping (lineage first, so merged units roll up into their successor),
  * then sums over the in-memory index (member_index.c) per node and prefix
  * sums over the snapshot's pre-order, so a subtree is a subtraction.
- * Reads only; runs no SQL of its own (the index does).
+ * Units not in the snapshot are resolved in memory from the lineage graph
+ * and the versions' parents (org_links_load, cached per structure
+ * generation), each (unit, depth) once.  Reads only; runs no SQL of its
+ * own (the index and org_links_load do).
  */
 #include "domain/member_stats.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,7 @@
 #include "base/date.h"
 #include "domain/auth.h"
 #include "domain/member_index.h"
+#include "domain/org.h"
 
 #define RESOLVE_DEPTH 8
 #define TOP_DEFAULT 5
@@ -22,70 +27,185 @@
 
 /* ---- representative maps ---- */
 
-/* Links of a lineage list ordered by depth, then largest share: the first
- * whose unit is in t, or -1. */
-static int first_in_tree(const struct org_tree *t, json_t *links)
+/* The lineage graph and the versions' parents (org_links_load), cached for
+ * the current structure generation of one database: built once, read by
+ * any number of map builds. */
+struct links_ref {
+	char url[512];
+	int refs;
+	struct org_links *l;
+};
+
+static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct links_ref *links_cache;
+
+static void links_release(struct links_ref *r)
 {
-	int best = -1, best_depth = 1 << 30;
+	if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		org_links_free(r->l);
+		free(r);
+	}
+}
+
+/* The links for snapshot t: from the cache when of t's generation, else
+ * loaded (and cached, unless t is a private snapshot: gen < 0). */
+static int links_get(struct cx *cx, const struct org_tree *t, struct links_ref **out,
+		     struct err *e)
+{
+	struct links_ref *r;
+	int rc;
+	*out = NULL;
+	pthread_mutex_lock(&links_lock);
+	r = links_cache;
+	if (t->gen >= 0 && r && r->l->gen == t->gen && strcmp(r->url, cx->db->url) == 0) {
+		__atomic_add_fetch(&r->refs, 1, __ATOMIC_ACQ_REL);
+		pthread_mutex_unlock(&links_lock);
+		*out = r;
+		return 0;
+	}
+	pthread_mutex_unlock(&links_lock);
+	if (!(r = calloc(1, sizeof *r))) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory (member stats)");
+	}
+	if ((rc = org_links_load(cx->db, &r->l, e))) {
+		free(r);
+		return rc;
+	}
+	snprintf(r->url, sizeof r->url, "%s", cx->db->url);
+	r->refs = 1;
+	if (t->gen >= 0 && r->l->gen == t->gen) {
+		r->refs++; /* the cache's */
+		pthread_mutex_lock(&links_lock);
+		links_release(links_cache);
+		links_cache = r;
+		pthread_mutex_unlock(&links_lock);
+	}
+	*out = r;
+	return 0;
+}
+
+#define LINEAGE_QUEUE 512 /* as org_unit_lineage's walk */
+#define MEMO_UNSET (-2)
+
+/* One map build's working state: the links, and per unit id the node it
+ * resolves to when reached at each depth (memo[depth], filled on use; the
+ * answer depends on the depth because the walk up is bounded), and the
+ * lineage walk's marks. */
+struct resolver {
+	struct cx *cx;
+	const struct org_tree *t;
+	struct links_ref *ref;
+	int32_t *memo[RESOLVE_DEPTH + 1];
+	uint32_t *seen, stamp;
+	struct err *e;
+	int rc; /* the first failure: nothing more is resolved */
+};
+
+/* Walk the lineage of u in one direction (successors, or predecessors) as
+ * org_unit_lineage does — breadth first from u, each unit's links in the
+ * order (event date, code), a unit queued once, at most LINEAGE_QUEUE —
+ * and pick the link whose unit is in the tree with the smallest depth,
+ * then the largest share, the first in that order on a tie.  The node, or
+ * -1.  Stops once the links left are deeper than the best found. */
+static int lineage_best(struct resolver *r, int64_t u, const uint32_t *at,
+			const int64_t *ids, const double *shares)
+{
+	const struct org_links *l = r->ref->l;
+	int64_t queue[LINEAGE_QUEUE];
+	int depth_of[LINEAGE_QUEUE];
+	int head = 0, tail = 0, best = -1, best_depth = 1 << 30;
 	double best_share = -1;
-	json_t *l;
-	size_t i;
-	json_array_foreach(links, i, l) {
-		int64_t id = json_integer_value(json_object_get(json_object_get(l, "unit"), "id"));
-		int depth = (int)json_integer_value(json_object_get(l, "depth"));
-		json_t *sh = json_object_get(l, "share");
-		double share = json_is_number(sh) ? json_number_value(sh) : 0;
-		int n = org_tree_find(t, id);
-		if (n < 0) {
-			continue;
-		}
-		if (depth < best_depth || (depth == best_depth && share > best_share)) {
-			best = n;
-			best_depth = depth;
-			best_share = share;
+	if (++r->stamp == 0) { /* wrapped: clear the marks */
+		memset(r->seen, 0, ((size_t)l->max_id + 1) * sizeof *r->seen);
+		r->stamp = 1;
+	}
+	r->seen[u] = r->stamp;
+	queue[tail] = u;
+	depth_of[tail++] = 0;
+	while (head < tail && depth_of[head] + 1 <= best_depth) {
+		int64_t cur = queue[head];
+		int depth = depth_of[head++] + 1;
+		for (uint32_t k = at[cur]; k < at[cur + 1]; k++) {
+			int64_t other = ids[k];
+			int n = org_tree_find(r->t, other);
+			if (n >= 0 && (depth < best_depth ||
+				       (depth == best_depth && shares[k] > best_share))) {
+				best = n;
+				best_depth = depth;
+				best_share = shares[k];
+			}
+			if (other > 0 && other <= l->max_id && r->seen[other] != r->stamp &&
+			    tail < LINEAGE_QUEUE) {
+				r->seen[other] = r->stamp;
+				queue[tail] = other;
+				depth_of[tail++] = depth;
+			}
 		}
 	}
 	return best;
 }
 
-/* The node of t that unit u counts toward; -1 when none. */
-static int resolve(struct cx *sys, const struct org_tree *t, int64_t u, int depth)
+/* The node of t that unit u counts toward, reached at `depth`; -1 when
+ * none.  Its lineage first (successors, then predecessors), else where
+ * its parents went, latest version first, at most RESOLVE_DEPTH levels
+ * up. */
+static int resolve(struct resolver *r, int64_t u, int depth)
 {
-	struct err e = ERR_INIT;
-	json_t *j = NULL, *v;
-	int n = org_tree_find(t, u);
-	size_t i;
-	if (n >= 0 || depth > RESOLVE_DEPTH) {
+	const struct org_links *l = r->ref->l;
+	int n = org_tree_find(r->t, u);
+	int32_t *memo;
+	if (n >= 0 || depth > RESOLVE_DEPTH || u <= 0 || u > l->max_id) {
 		return n;
 	}
-	if (org_unit_lineage(sys, u, &j, &e) == 0) {
-		n = first_in_tree(t, json_object_get(j, "successors"));
-		if (n < 0) {
-			n = first_in_tree(t, json_object_get(j, "predecessors"));
+	if (!r->memo[depth]) {
+		r->memo[depth] = malloc(((size_t)l->max_id + 1) * sizeof *r->memo[depth]);
+		if (!r->memo[depth]) {
+			r->rc = err_set(r->e, ERR_INTERNAL, "", "out of memory (member stats)");
+			return -1;
 		}
-		json_decref(j);
-		j = NULL;
-	}
-	if (n >= 0 || org_unit_get(sys, u, NULL, &j, &e)) {
-		return n;
-	}
-	/* Else where its parents went, latest version first. */
-	for (i = json_array_size(json_object_get(j, "versions")); n < 0 && i-- > 0;) {
-		v = json_array_get(json_object_get(j, "versions"), i);
-		if (json_is_integer(json_object_get(v, "parent_id"))) {
-			n = resolve(sys, t, json_integer_value(json_object_get(v, "parent_id")),
-				    depth + 1);
+		for (int64_t i = 0; i <= l->max_id; i++) {
+			r->memo[depth][i] = MEMO_UNSET;
 		}
 	}
-	json_decref(j);
+	memo = r->memo[depth];
+	if (memo[u] != MEMO_UNSET) {
+		return memo[u];
+	}
+	n = lineage_best(r, u, l->succ_at, l->succ, l->succ_share);
+	if (n < 0) {
+		n = lineage_best(r, u, l->pred_at, l->pred, l->pred_share);
+	}
+	for (uint32_t k = l->par_at[u + 1]; n < 0 && k-- > l->par_at[u];) {
+		n = resolve(r, l->par[k], depth + 1);
+	}
+	memo[u] = n;
 	return n;
+}
+
+static void resolver_done(struct resolver *r)
+{
+	for (int d = 0; d <= RESOLVE_DEPTH; d++) {
+		free(r->memo[d]);
+	}
+	free(r->seen);
+	links_release(r->ref);
+}
+
+/* The node of unit u (not in r->t): loads the links on first use. */
+static int resolve_unit(struct resolver *r, int64_t u)
+{
+	if (!r->ref && !r->rc && !(r->rc = links_get(r->cx, r->t, &r->ref, r->e)) &&
+	    !(r->seen = calloc((size_t)r->ref->l->max_id + 1, sizeof *r->seen))) {
+		r->rc = err_set(r->e, ERR_INTERNAL, "", "out of memory (member stats)");
+	}
+	return r->rc ? -1 : resolve(r, u, 0);
 }
 
 int midx_map_get(struct cx *cx, struct midx *x, const struct org_tree *t,
 		 struct midx_map **out, struct err *e)
 {
 	struct midx_map *m;
-	struct cx sys;
+	struct resolver r;
 	int cacheable = t->gen >= 0 && x->gen >= 0;
 	*out = NULL;
 	pthread_mutex_lock(&x->lock);
@@ -111,14 +231,22 @@ int midx_map_get(struct cx *cx, struct midx *x, const struct org_tree *t,
 	m->org_gen = t->gen;
 	m->refs = 1;
 	m->n = x->map_n;
-	member_system_cx(cx, &sys);
+	memset(&r, 0, sizeof r);
+	r.cx = cx;
+	r.t = t;
+	r.e = e;
 	for (uint32_t u = 0; u < m->n; u++) {
 		m->node[u] = -1;
 	}
-	for (uint32_t k = 0; k < x->n_units; k++) {
+	for (uint32_t k = 0; k < x->n_units && !r.rc; k++) {
 		uint32_t u = x->units[k];
 		int n = org_tree_find(t, u);
-		m->node[u] = n >= 0 ? n : resolve(&sys, t, u, 0);
+		m->node[u] = n >= 0 ? n : resolve_unit(&r, u);
+	}
+	resolver_done(&r);
+	if (r.rc) {
+		midx_map_release(m);
+		return r.rc;
 	}
 	if (cacheable) {
 		pthread_mutex_lock(&x->lock);
@@ -325,6 +453,10 @@ int member_stats_totals(struct cx *cx, const char *as_of,
 void member_stats_flush(void)
 {
 	midx_flush();
+	pthread_mutex_lock(&links_lock);
+	links_release(links_cache);
+	links_cache = NULL;
+	pthread_mutex_unlock(&links_lock);
 }
 
 /* ---- the JSON answer ---- */

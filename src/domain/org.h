@@ -109,6 +109,25 @@ int org_unit_lineage(struct cx *cx, int64_t id, json_t **out, struct err *e);
 /* The kind catalogue: [{"code","org","level","name_vi","name_en"}]. */
 int org_kinds(struct cx *cx, json_t **out, struct err *e);
 
+/* What resolving a unit that is not in a snapshot needs (member_stats.c),
+ * for every unit at once, loaded with three scans instead of a query per
+ * unit: per unit id u in 1..max_id, its direct lineage links and its
+ * versions' parents.  Links u → succ[succ_at[u] .. succ_at[u+1]) and
+ * pred[pred_at[u] .. pred_at[u+1]) → u, each list in the order
+ * org_unit_lineage gives (event date, then the other unit's code, by the
+ * database's collation), with their shares (0 when none); par[par_at[u] ..
+ * par_at[u+1]) the parent of each version that has one, oldest first.
+ * gen: the structure generation read before loading.  No permission check
+ * (internal read).  Free with org_links_free. */
+struct org_links {
+	int64_t gen, max_id;
+	uint32_t *succ_at, *pred_at, *par_at; /* [max_id + 2] */
+	int64_t *succ, *pred, *par;
+	double *succ_share, *pred_share;
+};
+int org_links_load(struct db *db, struct org_links **out, struct err *e);
+void org_links_free(struct org_links *l);
+
 /* --- Reorganization --- */
 
 enum reorg_kind {

@@ -2,7 +2,9 @@
  * org_read.c — the read models of the org module: unit lists, a unit with
  * its path, versions and events, subtrees, lineage, the kind catalogue.
  * Lists and trees come from the cached snapshot (org_tree.c); history comes
- * from the tables.  Every function checks ACT_READ through auth_may.
+ * from the tables.  Every function checks ACT_READ through auth_may, but
+ * org_links_load (an internal read for member_stats.c: the lineage graph
+ * and every version's parent, in arrays).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,6 +496,115 @@ int org_unit_lineage(struct cx *cx, int64_t id, json_t **out, struct err *e)
 	json_object_del(json_object_get(*out, "unit"), "events");
 	json_object_del(json_object_get(*out, "unit"), "versions");
 	json_decref(unit);
+	return 0;
+}
+
+/* One list per unit from rows (key, other[, share]) ordered by key: at[]
+ * the starts, ids[] the others, shares[] (when not NULL) their shares. */
+static int links_scan(struct db *db, const char *sql, int64_t max_id, uint32_t **at,
+		      int64_t **ids, double **shares, struct err *e)
+{
+	struct db_stmt *st;
+	size_t n = 0, cap = 0;
+	int rc;
+	*at = calloc((size_t)max_id + 2, sizeof **at);
+	if (!*at) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if ((rc = db_prepare(db, sql, &st, e))) {
+		return rc;
+	}
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t k = db_col_int64(st, 0);
+		if (k <= 0 || k > max_id) {
+			continue;
+		}
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 1024;
+			int64_t *ni = realloc(*ids, ncap * sizeof *ni);
+			double *ns = ni && shares ? realloc(*shares, ncap * sizeof *ns) : NULL;
+			if (ni) {
+				*ids = ni;
+			}
+			if (ns) {
+				*shares = ns;
+			}
+			if (!ni || (shares && !ns)) {
+				rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+				break;
+			}
+			cap = ncap;
+		}
+		(*at)[k + 1]++;
+		(*ids)[n] = db_col_int64(st, 1);
+		if (shares) {
+			(*shares)[n] = db_col_is_null(st, 2) ? 0 : db_col_double(st, 2);
+		}
+		n++;
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		return rc;
+	}
+	for (int64_t i = 0; i <= max_id; i++) {
+		(*at)[i + 1] += (*at)[i];
+	}
+	return 0;
+}
+
+void org_links_free(struct org_links *l)
+{
+	if (!l) {
+		return;
+	}
+	free(l->succ_at);
+	free(l->pred_at);
+	free(l->par_at);
+	free(l->succ);
+	free(l->pred);
+	free(l->par);
+	free(l->succ_share);
+	free(l->pred_share);
+	free(l);
+}
+
+int org_links_load(struct db *db, struct org_links **out, struct err *e)
+{
+	/* The orders of lineage_walk's queries, for every unit at once. */
+	static const char succ_sql[] =
+		"SELECT l.from_unit, l.to_unit, l.share FROM reorg_link l"
+		" JOIN reorg_event e ON e.id = l.event_id JOIN unit u ON u.id = l.to_unit"
+		" ORDER BY l.from_unit, e.date, u.code";
+	static const char pred_sql[] =
+		"SELECT l.to_unit, l.from_unit, l.share FROM reorg_link l"
+		" JOIN reorg_event e ON e.id = l.event_id JOIN unit u ON u.id = l.from_unit"
+		" ORDER BY l.to_unit, e.date, u.code";
+	static const char par_sql[] =
+		"SELECT unit_id, parent_id FROM unit_version WHERE parent_id IS NOT NULL"
+		" ORDER BY unit_id, valid_from";
+	struct org_links *l = calloc(1, sizeof *l);
+	struct db_stmt *st;
+	int rc;
+	*out = NULL;
+	if (!l) {
+		return err_set(e, ERR_INTERNAL, "", "out of memory");
+	}
+	if ((rc = org_gen_get(db, &l->gen, e)) ||
+	    (rc = db_prepare(db, "SELECT MAX(id) FROM unit", &st, e))) {
+		org_links_free(l);
+		return rc;
+	}
+	rc = db_step(st, e);
+	l->max_id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_finalize(st);
+	if (rc < 0 ||
+	    (rc = links_scan(db, succ_sql, l->max_id, &l->succ_at, &l->succ, &l->succ_share, e)) ||
+	    (rc = links_scan(db, pred_sql, l->max_id, &l->pred_at, &l->pred, &l->pred_share, e)) ||
+	    (rc = links_scan(db, par_sql, l->max_id, &l->par_at, &l->par, NULL, e))) {
+		org_links_free(l);
+		return rc < 0 ? rc : -ERR_INTERNAL;
+	}
+	*out = l;
 	return 0;
 }
 
