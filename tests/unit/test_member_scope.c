@@ -133,7 +133,7 @@ DB_TEST(member_list_in_a_subtree_is_the_rule_applied_to_the_whole_list)
 		"Bùi Thị Hoa",	  "Nguyễn Văn Khoa", "Ngô Thị Lan",   "Dương Văn Minh",
 		"Nguyễn Thị Nga", "Lý Văn Oanh",
 	};
-	char cid[16];
+	char cid[24];
 	mfix_setup(db, &f);
 	c4 = mfix_unit(&f.cx, "C4", "Chi bộ Bốn", "party_cell", f.t2, "2000-01-01");
 	CHECK(c4 > 0);
