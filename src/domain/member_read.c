@@ -6,7 +6,11 @@
  * to the actor's scope, through history: a unit merged into one in scope
  * is in scope.  As of a date, a membership is listed in the unit of its
  * stint that day, with its status that day (suspended when its last
- * suspend/reinstate event up to that day is a suspension).
+ * suspend/reinstate event up to that day is a suspension).  A list
+ * restricted to a subtree (the actor's scope or a unit) asks the database
+ * for the units it may show only (member_scope.h), so the membership_unit
+ * index finds its rows instead of every membership being read and
+ * filtered here; the rows are still checked here with the same verdicts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,7 @@
 #include "base/utf8.h"
 #include "domain/auth.h"
 #include "domain/member_internal.h"
+#include "domain/member_scope.h"
 
 #define SEARCH_LIMIT_MAX 500
 #define SEARCH_LIMIT_DEFAULT 50
@@ -27,6 +32,7 @@
 struct unit_memo {
 	size_t n, cap;
 	struct org_tree *tree;
+	const struct member_scope *scope; /* verdicts known (may be NULL) */
 	struct memo_slot {
 		int64_t id;
 		int in;
@@ -92,11 +98,15 @@ static int unit_visible(struct cx *cx, struct unit_memo *memo, int64_t root,
 		}
 		return s->in;
 	}
-	if (root) {
-		in = org_in_scope(cx, root, unit, e);
-	}
-	if (in == 1 && !cx->actor.system && cx->actor.unit_id) {
-		in = org_in_scope(cx, cx->actor.unit_id, unit, e);
+	if (memo->scope && member_scope_has(memo->scope, unit) >= 0) {
+		in = member_scope_has(memo->scope, unit); /* same rule, done */
+	} else {
+		if (root) {
+			in = org_in_scope(cx, root, unit, e);
+		}
+		if (in == 1 && !cx->actor.system && cx->actor.unit_id) {
+			in = org_in_scope(cx, cx->actor.unit_id, unit, e);
+		}
 	}
 	if (in < 0) {
 		return in;
@@ -165,14 +175,17 @@ static char *like_pattern(const char *fold)
 	return p;
 }
 
-#define SEARCH_SELECT                                                          \
+#define SEARCH_COLS                                                            \
 	"SELECT p.id, p.full_name, p.citizen_id, p.gender, p.birth_date, m.id,"  \
-	" m.org, m.number, m.status, m.unit_id, m.joined, m.official, m.ended"   \
-	" FROM person p LEFT JOIN membership m ON m.person_id = p.id WHERE "
-#define SEARCH_FILTERS                                                         \
+	" m.org, m.number, m.status, m.unit_id, m.joined, m.official, m.ended"
+#define SEARCH_SELECT                                                          \
+	SEARCH_COLS " FROM person p LEFT JOIN membership m ON m.person_id = p.id" \
+	" WHERE "
+#define SEARCH_WHERE                                                           \
 	" AND (CAST(? AS TEXT) IS NULL OR m.org = CAST(? AS TEXT))"             \
-	" AND (CAST(? AS TEXT) IS NULL OR m.status = CAST(? AS TEXT))"          \
-	" ORDER BY p.name_fold, p.id, m.org"
+	" AND (CAST(? AS TEXT) IS NULL OR m.status = CAST(? AS TEXT))"
+#define SEARCH_ORDER " ORDER BY p.name_fold, p.id, m.org"
+#define SEARCH_FILTERS SEARCH_WHERE SEARCH_ORDER
 /* As of a date (its 6 parameters first): the memberships counting that
  * day (y.mid), the unit of their stint that day, their status that day. */
 #define ASOF_Y                                                                 \
@@ -211,6 +224,60 @@ static const char *const search_sql[2][3] = {
 	 ASOF_SELECT DIGITS_WHERE ASOF_FILTERS},
 };
 
+/* ---- a list restricted to a subtree: the visible units in the SQL ---- */
+
+/* Most unit ids put into one statement (SQLite takes 32,766 parameters,
+ * PostgreSQL 65,535); a larger set keeps the unrestricted statement. */
+#define SCOPE_IN_MAX 30000
+
+static const char *const kind_where[3] = {"1 = 1", TEXT_WHERE, DIGITS_WHERE};
+
+/* The list of today or as of a date (kind: any / name / digits) limited
+ * to n units: m.unit_id IN (?,…) (as of a date: y.unit_id, the unit of
+ * that day's stint), so the membership_unit index finds the rows.
+ * Parameters: [as of: 6 dates], the kind's, the n unit ids, org ×2,
+ * status ×2, [unlinked: the kind's again].  unlinked (today only): and
+ * the people without any membership, in a second branch; the order is the
+ * unrestricted statement's (name_fold, person id, org: columns 14, 1, 7). */
+static char *scoped_sql(int as_of, int kind, size_t n, int unlinked)
+{
+	size_t cap = 4096 + 2 * n, len;
+	char *sql = malloc(cap), *w;
+	if (!sql) {
+		return NULL;
+	}
+	if (as_of) {
+		len = (size_t)snprintf(sql, cap, "%s%s AND y.unit_id IN (", ASOF_SELECT,
+				       kind_where[kind]);
+	} else {
+		len = (size_t)snprintf(sql, cap,
+				       "%s, p.name_fold FROM membership m JOIN person p ON"
+				       " p.id = m.person_id WHERE %s AND m.unit_id IN (",
+				       SEARCH_COLS, kind_where[kind]);
+	}
+	w = sql + len;
+	for (size_t i = 0; i < n; i++) {
+		*w++ = i ? ',' : '?';
+		if (i) {
+			*w++ = '?';
+		}
+	}
+	*w++ = ')';
+	*w = '\0';
+	len = (size_t)(w - sql);
+	if (as_of) {
+		snprintf(w, cap - len, "%s", ASOF_FILTERS);
+	} else if (unlinked) {
+		snprintf(w, cap - len,
+			 "%s UNION ALL %s, p.name_fold FROM person p LEFT JOIN membership m"
+			 " ON m.person_id = p.id WHERE %s AND m.id IS NULL ORDER BY 14, 1, 7",
+			 SEARCH_WHERE, SEARCH_COLS, kind_where[kind]);
+	} else {
+		snprintf(w, cap - len, "%s ORDER BY 14, 1, 7", SEARCH_WHERE);
+	}
+	return sql;
+}
+
 /* as_of: the state that day (not yet ended; official only if by then). */
 static json_t *search_item(struct db_stmt *st, json_t *unit, const char *as_of)
 {
@@ -233,17 +300,34 @@ static json_t *search_item(struct db_stmt *st, json_t *unit, const char *as_of)
 			 has_m && strcmp(ended, DATE_OPEN) ? json_string(ended) : json_null());
 }
 
+/* Bind the kind's parameters (name pattern or citizen ID range and card
+ * number) from *p on. */
+static void bind_kind(struct db_stmt *st, int *p, int kind, const char *pattern,
+		      const char *fold, const char *upper)
+{
+	if (kind == 1) {
+		db_bind_text(st, (*p)++, pattern);
+	} else if (kind == 2) {
+		db_bind_text(st, (*p)++, fold);
+		db_bind_text(st, (*p)++, upper[0] ? upper : NULL);
+		db_bind_text(st, (*p)++, upper[0] ? upper : NULL);
+		db_bind_text(st, (*p)++, fold);
+	}
+}
+
 int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		  struct err *e)
 {
-	struct unit_memo memo = {0, 0, NULL, NULL};
+	struct unit_memo memo = {0, 0, NULL, NULL, NULL};
+	struct member_scope scope = {NULL, 0, NULL, 0};
 	struct db_stmt *st;
 	json_t *items;
-	char *fold = NULL, *pattern = NULL, upper[32];
+	char *fold = NULL, *pattern = NULL, *sql = NULL, upper[32] = "";
 	const char *text = q->q && q->q[0] ? q->q : NULL;
 	const char *as_of = q->as_of && q->as_of[0] ? q->as_of : NULL;
 	int limit = q->limit > 0 ? q->limit : SEARCH_LIMIT_DEFAULT, kind = 0, rc, p = 1;
 	int filtered = (q->org && q->org[0]) || q->unit_id || (q->status && q->status[0]);
+	int unlinked; /* people without memberships are listed */
 	int64_t total = 0;
 	*out = NULL;
 	if (limit > SEARCH_LIMIT_MAX || q->offset < 0) {
@@ -255,6 +339,11 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 	}
 	if ((rc = auth_may(cx, ACT_READ, q->unit_id, e))) {
 		return rc;
+	}
+	{
+		struct err ignored = ERR_INIT;
+		unlinked = !filtered && (cx->actor.system || cx->actor.unit_id == 0 ||
+					 member_may_write(cx, 0, &ignored) == 0);
 	}
 	if (text) {
 		fold = utf8_fold(text);
@@ -269,33 +358,51 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		pattern = kind == 1 ? like_pattern(fold) : NULL;
 		digits_after(fold, upper, sizeof upper);
 	}
+	/* Restricted to a subtree (the actor's or ?unit=): the units it may
+	 * show, checked once each, go into the SQL; the rows are still
+	 * checked below (the same verdicts, from the set). */
+	if (q->unit_id || (!cx->actor.system && cx->actor.unit_id)) {
+		if ((rc = member_scope_load(cx, q->unit_id, &scope, e))) {
+			member_scope_free(&scope);
+			free(fold);
+			free(pattern);
+			return rc;
+		}
+		memo.scope = &scope;
+		if (scope.n > 0 && scope.n <= SCOPE_IN_MAX &&
+		    !(sql = scoped_sql(as_of != NULL, kind, scope.n, unlinked))) {
+			rc = err_set(e, ERR_INTERNAL, "", "out of memory");
+		}
+	}
 	/* unit names as of the list's date (today's for the current list) */
-	if (org_tree_get(cx, as_of, &memo.tree, e)) {
+	if (!rc && org_tree_get(cx, as_of, &memo.tree, e)) {
 		memo.tree = NULL;
 		err_clear(e);
 	}
-	if ((rc = db_prepare(cx->db, search_sql[as_of != NULL][kind], &st, e))) {
+	if (rc || (rc = db_prepare(cx->db, sql ? sql : search_sql[as_of != NULL][kind], &st,
+				   e))) {
+		free(sql);
 		free(fold);
 		free(pattern);
 		memo_free(&memo);
+		member_scope_free(&scope);
 		return rc;
 	}
 	for (int k = 0; as_of && k < ASOF_PARAMS; k++) {
 		db_bind_text(st, p++, as_of);
 	}
-	if (kind == 1) {
-		db_bind_text(st, p++, pattern);
-	} else if (kind == 2) {
-		db_bind_text(st, p++, fold);
-		db_bind_text(st, p++, upper[0] ? upper : NULL);
-		db_bind_text(st, p++, upper[0] ? upper : NULL);
-		db_bind_text(st, p++, fold);
+	bind_kind(st, &p, kind, pattern, fold, upper);
+	for (size_t k = 0; sql && k < scope.n; k++) {
+		db_bind_int64(st, p++, scope.ids[k]);
 	}
 	for (int k = 0; k < 2; k++) {
 		const char *v = k == 0 ? q->org : q->status;
 		v = v && v[0] ? v : NULL;
 		db_bind_text(st, p++, v);
 		db_bind_text(st, p++, v);
+	}
+	if (sql && !as_of && unlinked) {
+		bind_kind(st, &p, kind, pattern, fold, upper);
 	}
 	items = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -312,9 +419,7 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 			if (!in) {
 				continue;
 			}
-		} else if (filtered || !(cx->actor.system || cx->actor.unit_id == 0 ||
-					 member_may_write(cx, 0, e) == 0)) {
-			err_clear(e);
+		} else if (!unlinked) {
 			continue;
 		}
 		if (total >= q->offset && json_array_size(items) < (size_t)limit) {
@@ -326,9 +431,11 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 		total++;
 	}
 	db_finalize(st);
+	free(sql);
 	free(fold);
 	free(pattern);
 	memo_free(&memo);
+	member_scope_free(&scope);
 	if (rc < 0) {
 		json_decref(items);
 		return rc;
@@ -370,7 +477,7 @@ static const char *const export_sql[2] = {
 int member_export(struct cx *cx, const struct member_export_query *q,
 		  member_row_fn fn, void *arg, long *rows, struct err *e)
 {
-	struct unit_memo memo = {0, 0, NULL, NULL};
+	struct unit_memo memo = {0, 0, NULL, NULL, NULL};
 	struct db_stmt *st;
 	const char *status = q->status && q->status[0] ? q->status : NULL;
 	int as_of = q->as_of && q->as_of[0], rc, p = 1;
