@@ -10,10 +10,6 @@
 
 #include "domain/member_scope.h"
 #include "domain/org.h"
-/* org_history_pin/unpin: declared with the org module's internals; the
- * pass below checks ~100k units at national size and must not look the
- * org generation up once per unit. */
-#include "domain/org_internal.h"
 
 void member_scope_free(struct member_scope *s)
 {

@@ -189,4 +189,10 @@ int org_reorg(struct cx *cx, const struct reorg_req *r, int dry_run,
 int org_bootstrap(struct cx *cx, const char *root_code, const char *root_name,
 		  const char *valid_from, int64_t *root_id, struct err *e);
 
+/* Pin the current org history in cx so that many scope checks in a row
+ * (inside a transaction, or a pass over every unit) use it instead of
+ * looking the structure generation up per check; unpin after. */
+int org_history_pin(struct cx *cx, struct err *e);
+void org_history_unpin(struct cx *cx);
+
 #endif

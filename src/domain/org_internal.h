@@ -22,11 +22,6 @@ int org_kind_level(struct db *db, const char *kind, int *level,
 int org_reorg_root(struct cx *cx, const struct reorg_req *r, int64_t *event_id,
 		   int64_t *unit_id, struct err *e);
 
-/* Pin the current org history in cx so scope checks inside a
- * transaction use it instead of reloading it per check; unpin after. */
-int org_history_pin(struct cx *cx, struct err *e);
-void org_history_unpin(struct cx *cx);
-
 /* A unit object for JSON from a snapshot node; with children_list down to
  * depth levels (the /units/{id}/tree shape). */
 json_t *org_node_json(const struct org_tree *t, int i);
