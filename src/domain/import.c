@@ -1,7 +1,8 @@
 /*
  * import.c — bulk import of member records (import.h), the writing side:
- * sets up the reader thread (import_read.c) and a hashing thread, then on
- * the calling thread writes each checked row (person, membership, their
+ * after the set-up (import_setup.c) starts the reader thread
+ * (import_read.c) and the hashing thread, then on the calling thread
+ * writes each checked row (person, membership, their
  * quality findings) in ONE transaction with statements prepared once,
  * records the import_job row and one audit entry, and commits — or rolls
  * everything back.  Owns the table import_job and the in-process progress
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/date.h"
 #include "base/sha256.h"
@@ -30,44 +30,6 @@
 #define ID_BLOCK 1024      /* ids taken from a sequence at once */
 #define TEXT_OF(x) TEXT_OF_(x)
 #define TEXT_OF_(x) #x
-
-/* ---- hashing thread: SHA-256 of the file and its line count ---- */
-
-struct hasher {
-	const char *path;
-	char hex[65];
-	long lines;
-	volatile int finished;
-	int failed;
-};
-
-static void *hash_run(void *arg)
-{
-	struct hasher *h = arg;
-	struct sha256 st = {NULL};
-	size_t n;
-	char *buf = malloc(1 << 20);
-	FILE *f = buf && sha256_begin(&st) == 0 ? fopen(h->path, "rb") : NULL;
-	if (!f) {
-		h->failed = 1;
-	}
-	while (f && (n = fread(buf, 1, 1 << 20, f)) > 0) {
-		sha256_add(&st, buf, n);
-		for (const char *p = buf; (p = memchr(p, '\n', n - (size_t)(p - buf))); p++) {
-			h->lines++;
-		}
-	}
-	if (f) {
-		h->failed = ferror(f);
-		fclose(f);
-	}
-	free(buf);
-	if (sha256_end(&st, h->hex)) {
-		h->failed = 1;
-	}
-	__atomic_store_n(&h->finished, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
 
 /* ---- the writer ---- */
 
@@ -637,99 +599,6 @@ static int apply_row(struct writer *w, const struct imp_batch *b, const struct i
 	return rc;
 }
 
-/* ---- set-up: the unit table, the default unit ---- */
-
-/* Units as of today, by code, with their organization and whether the
- * actor may write there.  *tree is held until the import ends. */
-static int unit_table(struct cx *cx, const char *today, struct org_tree **tree,
-		      struct imp_unit **out, size_t *n_slots, struct err *e)
-{
-	json_t *kinds = NULL;
-	struct org_tree *t;
-	int rc, lo = 0, hi = 0, all = cx->actor.system || cx->actor.unit_id == 0;
-	size_t cap = 16;
-	struct imp_unit *u;
-	*out = NULL;
-	if ((rc = org_tree_get(cx, today, &t, e))) {
-		return rc;
-	}
-	if ((rc = org_kinds(cx, &kinds, e))) {
-		org_tree_release(t);
-		return rc;
-	}
-	if (!all) {
-		int i = org_tree_find(t, cx->actor.unit_id);
-		lo = i < 0 ? 0 : i;
-		hi = i < 0 ? 0 : t->nodes[i].end;
-	}
-	while (cap < (size_t)t->n * 2) {
-		cap *= 2;
-	}
-	u = calloc(cap, sizeof *u);
-	if (!u) {
-		json_decref(kinds);
-		org_tree_release(t);
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	}
-	for (int i = 0; i < t->n; i++) {
-		size_t h = imp_unit_hash(t->nodes[i].code) & (cap - 1);
-		json_t *k;
-		size_t j;
-		while (u[h].code) {
-			h = (h + 1) & (cap - 1);
-		}
-		u[h].code = t->nodes[i].code;
-		u[h].id = t->nodes[i].id;
-		u[h].writable = all || (i >= lo && i < hi);
-		json_array_foreach(kinds, j, k) {
-			const char *code = json_string_value(json_object_get(k, "code"));
-			if (code && strcmp(code, t->nodes[i].kind) == 0) {
-				snprintf(u[h].org, sizeof u[h].org, "%s",
-					 json_string_value(json_object_get(k, "org")));
-			}
-		}
-	}
-	json_decref(kinds);
-	*tree = t;
-	*out = u;
-	*n_slots = cap;
-	return 0;
-}
-
-static int check_opts(struct cx *cx, const struct import_opts *o, const char *today,
-		      struct err *e)
-{
-	struct member_unit u;
-	int rc;
-	if (!o->path || !o->path[0]) {
-		return err_set(e, ERR_INVALID, "file", "no file to import");
-	}
-	if (!member_org_valid(cx, o->org)) {
-		return err_set(e, ERR_INVALID, "org", "\"%.40s\" is not an organization with members "
-			       "(party, youth, women, farmers, veterans, labour)",
-			       o->org ? o->org : "");
-	}
-	if ((rc = member_may_write(cx, 0, e))) {
-		return rc;
-	}
-	if (!o->unit_id) {
-		return 0;
-	}
-	if ((rc = member_unit_load(cx, o->unit_id, "unit_id", &u, e)) ||
-	    (rc = member_may_write(cx, o->unit_id, e))) {
-		return rc;
-	}
-	if (strcmp(u.org, o->org) != 0) {
-		return err_set(e, ERR_INVALID, "unit_id", "unit %s belongs to the %s organization, "
-			       "not %s", u.code, u.org, o->org);
-	}
-	if (!member_unit_exists_on(&u, today)) {
-		return err_set(e, ERR_INVALID, "unit_id", "unit %s does not exist as of %s", u.code,
-			       today);
-	}
-	return 0;
-}
-
 /* ---- the job row ---- */
 
 static int job_insert(struct writer *w, const char *status, int64_t *id, struct err *e)
@@ -807,7 +676,7 @@ static int open_rejects(struct writer *w, struct err *e)
 
 /* Take batches until the last one, writing each row.  Returns <0 on a
  * database or reader failure (e filled). */
-static int write_rows(struct writer *w, struct hasher *h, struct err *e)
+static int write_rows(struct writer *w, struct imp_hasher *h, struct err *e)
 {
 	int batches = 0, rc = 0;
 	for (;;) {
@@ -850,16 +719,8 @@ static void stop_reader(struct writer *w, pthread_t t)
 	pthread_join(t, NULL);
 }
 
-/* Rows to expect from the file's size (a member row takes 100–200 bytes
- * of CSV; XLSX compresses about as much again). */
-static int64_t file_rows(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 ? (int64_t)sb.st_size / 100 : 0;
-}
-
 /* Everything between BEGIN and the end of the rows. */
-static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
+static int run_in_tx(struct writer *w, struct imp_hasher *h, struct err *e)
 {
 	pthread_t reader;
 	int rc = imp_is_fresh(w->cx, e);
@@ -872,7 +733,7 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 					    e);
 		w->ids[1].next = imp_scalar(w->cx->db,
 					    "SELECT COALESCE(MAX(id), 0) + 1 FROM membership", 1, e);
-		if (imp_bulk_worth(w->cx, file_rows(w->o->path), e) == 1 &&
+		if (imp_bulk_worth(w->cx, imp_file_rows(w->o->path), e) == 1 &&
 		    (rc = imp_bulk_drop(w->cx, &w->bulk, e))) {
 			return rc;
 		}
@@ -882,7 +743,7 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 	}
 	/* Logging costs a row per change: for a first load, a bulk load or
 	 * more rows than the log keeps, rebuilding the index is cheaper. */
-	w->log = !w->fresh && !w->bulk && file_rows(w->o->path) <= MEMBER_LOG_MAX_ROWS;
+	w->log = !w->fresh && !w->bulk && imp_file_rows(w->o->path) <= MEMBER_LOG_MAX_ROWS;
 	if ((rc = job_insert(w, "running", &w->r->job_id, e)) || (rc = prepare_all(w, e))) {
 		return rc;
 	}
@@ -902,15 +763,6 @@ static int run_in_tx(struct writer *w, struct hasher *h, struct err *e)
 	stop_reader(w, reader);
 	imp_queue_release(&w->rd);
 	return rc;
-}
-
-static void free_header(struct imp_reader *rd)
-{
-	for (int i = 0; rd->header && i < rd->n_header; i++) {
-		free(rd->header[i]);
-	}
-	free(rd->header);
-	rd->header = NULL;
 }
 
 /* Commit (or roll back a dry run) after the job row and audit entry; or
@@ -957,7 +809,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 		   struct import_result *r, json_t **out, struct err *e)
 {
 	struct writer w;
-	struct hasher h;
+	struct imp_hasher h;
 	struct org_tree *tree = NULL;
 	struct imp_unit *units = NULL;
 	struct quality_rules *rules = NULL;
@@ -978,8 +830,8 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	w.name = o->name ? o->name : o->path;
 	w.max_messages = o->max_messages > 0 ? o->max_messages : MAX_MESSAGES_DEFAULT;
 	w.errors = json_array();
-	if ((rc = check_opts(cx, o, today, e)) ||
-	    (rc = unit_table(cx, today, &tree, &units, &w.rd.n_slots, e)) ||
+	if ((rc = imp_check_opts(cx, o, today, e)) ||
+	    (rc = imp_unit_table(cx, today, &tree, &units, &w.rd.n_slots, e)) ||
 	    (rc = quality_rules_load(cx->db, &rules, e))) {
 		goto out;
 	}
@@ -993,7 +845,7 @@ int import_members(struct cx *cx, const struct import_opts *o,
 	w.rd.rules = rules;
 	w.rd.units = units;
 	h.path = o->path;
-	if (pthread_create(&hasher, NULL, hash_run, &h)) {
+	if (pthread_create(&hasher, NULL, imp_hash_run, &h)) {
 		rc = err_set(e, ERR_INTERNAL, "", "cannot start the hashing thread");
 		goto out;
 	}
@@ -1033,7 +885,7 @@ out:
 	imp_keys_free(&w.keys);
 	imp_known_free(&w.known);
 	free(w.match);
-	free_header(&w.rd);
+	imp_reader_free_header(&w.rd);
 	free(units);
 	org_tree_release(tree);
 	quality_rules_free(rules);

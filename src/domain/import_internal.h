@@ -88,6 +88,8 @@ struct imp_reader {
 /* Thread body: reads the file into batches until the end, an error, or
  * stop. */
 void *imp_reader_run(void *arg);
+/* Free the header copied by the reader (after the reader has ended). */
+void imp_reader_free_header(struct imp_reader *r);
 /* The writer takes the next full batch (NULL after the last one was
  * taken) and gives it back when done. */
 struct imp_batch *imp_take(struct imp_reader *r);
@@ -190,5 +192,26 @@ static inline const char *imp_str(const struct imp_batch *b, uint32_t off)
 const struct imp_unit *imp_unit_find(const struct imp_unit *units,
 				     size_t n_slots, const char *code);
 size_t imp_unit_hash(const char *code);
+
+/* import_setup.c: before the first row.  The options checked against the
+ * database and the actor; today's units by code (an open-addressing table
+ * of *n_slots, its codes borrowed from *tree, held until the import ends);
+ * the hashing thread's body: imp_hash_run(struct imp_hasher *) fills hex
+ * and lines, then sets finished (failed on a read error). */
+int imp_check_opts(struct cx *cx, const struct import_opts *o, const char *today,
+		   struct err *e);
+int imp_unit_table(struct cx *cx, const char *today, struct org_tree **tree,
+		   struct imp_unit **out, size_t *n_slots, struct err *e);
+struct imp_hasher {
+	const char *path;
+	char hex[65];
+	long lines;
+	volatile int finished;
+	int failed;
+};
+void *imp_hash_run(void *arg);
+/* Rows to expect from the file's size (a member row takes 100–200 bytes
+ * of CSV; XLSX compresses about as much again). */
+int64_t imp_file_rows(const char *path);
 
 #endif

@@ -720,3 +720,13 @@ void *imp_reader_run(void *arg)
 	slots_free(seen.t, seen.cap);
 	return NULL;
 }
+
+/* The header the reader copied (owned), freed. */
+void imp_reader_free_header(struct imp_reader *rd)
+{
+	for (int i = 0; rd->header && i < rd->n_header; i++) {
+		free(rd->header[i]);
+	}
+	free(rd->header);
+	rd->header = NULL;
+}

@@ -49,18 +49,6 @@ static const char *write_text(const char *name, const char *text)
 	return write_file(name, text, strlen(text));
 }
 
-static int64_t count(struct db *db, const char *sql)
-{
-	struct db_stmt *st;
-	struct err e = ERR_INIT;
-	int64_t n = -1;
-	CHECK(db_prepare(db, sql, &st, &e) == 0);
-	if (db_step(st, &e) == DB_ROW) {
-		n = db_col_int64(st, 0);
-	}
-	db_finalize(st);
-	return n;
-}
 
 static int run(struct mfix *f, const char *path, int skip, const char *rejects,
 	       struct import_result *r, struct err *e)
@@ -93,21 +81,21 @@ DB_TEST(import_counts_and_reimport_changes_nothing)
 	CHECK(r.rows == 3 && r.valid == 3 && r.rejected == 0 && r.inserted == 3);
 	CHECK(r.committed && r.job_id > 0 && r.quality_pct == 100.0);
 	CHECK(strlen(r.sha256) == 64);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 3);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership") == 3);
-	audits = count(db, "SELECT COUNT(*) FROM audit");
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 3);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership", NULL) == 3);
+	audits = mfix_scalar(db, "SELECT COUNT(*) FROM audit", NULL);
 	/* Again: nothing changes but the job and its one audit entry. */
 	CHECK(run(&f, p, 0, NULL, &r, &e) == 0);
 	CHECK(r.rows == 3 && r.unchanged == 3 && r.inserted == 0 && r.updated == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 3);
-	CHECK(count(db, "SELECT COUNT(*) FROM audit") == audits + 1);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 3);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM audit", NULL) == audits + 1);
 	/* A changed phone is an update. */
 	p = write_text("changed.csv", HEADER
 		       "Nguyễn Văn An,001080000201,Nam,12/05/1980,Kinh,C1,01/02/2010,0912000000\n");
 	CHECK(run(&f, p, 0, NULL, &r, &e) == 0);
 	CHECK(r.updated == 1 && r.unchanged == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM person WHERE phone = '0912000000'") == 1);
-	CHECK(count(db, "SELECT COUNT(*) FROM import_job WHERE status = 'done'") == 3);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person WHERE phone = '0912000000'", NULL) == 1);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM import_job WHERE status = 'done'", NULL) == 3);
 }
 
 static const char mixed[] = HEADER
@@ -133,13 +121,13 @@ DB_TEST(import_is_all_or_nothing_unless_skip_invalid)
 	CHECK(e.code == ERR_INVALID && strcmp(e.field, "file") == 0);
 	CHECK(strstr(e.msg, "members.csv") && strstr(e.msg, "4 of 6"));
 	CHECK(r.rows == 6 && r.rejected == 4 && !r.committed);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM import_job WHERE status = 'failed'") == 1);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM import_job WHERE status = 'failed'", NULL) == 1);
 	/* --skip-invalid: the two clean rows, the others in the reject file. */
 	CHECK(run(&f, p, 1, rej, &r, &e) == 0);
 	CHECK(r.inserted == 2 && r.rejected == 4 && r.committed);
 	CHECK(r.quality_pct > 33.3 && r.quality_pct < 33.4);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 2);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 2);
 	fp = fopen(rej, "rb");
 	CHECK(fp != NULL);
 	n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
@@ -170,12 +158,12 @@ DB_TEST(import_refuses_other_encodings_and_writes_nothing)
 	p = write_file("cp1258.csv", cp1258, sizeof cp1258 - 1);
 	CHECK(run(&f, p, 1, NULL, &r, &e) < 0);
 	CHECK(strstr(e.msg, "members.csv:2") && strstr(e.msg, "UTF-8"));
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 0);
 	p = write_file("utf16.csv", utf16, sizeof utf16 - 1);
 	CHECK(run(&f, p, 1, NULL, &r, &e) < 0);
 	CHECK(strstr(e.msg, "UTF-16") != NULL);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership") == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership", NULL) == 0);
 	p = write_text("noid.csv", "Họ và tên,Giới tính,Ngày sinh,Mã đơn vị,Ngày vào Đảng\n");
 	CHECK(run(&f, p, 1, NULL, &r, &e) < 0);
 	CHECK(strstr(e.msg, "citizen ID") != NULL);
@@ -207,8 +195,8 @@ DB_TEST(import_refuses_a_second_unit_and_reads_xlsx)
 		       "Phạm Văn Dũng,001080000301,Nam,1980-01-01,Kinh,C2,2010-01-01,\n");
 	CHECK(run(&f, p, 0, NULL, &r, &e) < 0);
 	CHECK(r.rejected == 1);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership WHERE unit_id IN"
-			" (SELECT id FROM unit WHERE code = 'C2')") == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership WHERE unit_id IN"
+			" (SELECT id FROM unit WHERE code = 'C2')", NULL) == 0);
 }
 
 /* ---- killed half-way ---- */
@@ -280,9 +268,9 @@ DB_TEST(import_killed_halfway_leaves_the_database_unchanged)
 					     "1980-01-01"),
 			 "party", f.c1, "2010-01-01", &e) > 0);
 	p = big_file();
-	persons = count(db, "SELECT COUNT(*) FROM person");
-	jobs = count(db, "SELECT COUNT(*) FROM import_job");
-	audits = count(db, "SELECT COUNT(*) FROM audit");
+	persons = mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL);
+	jobs = mfix_scalar(db, "SELECT COUNT(*) FROM import_job", NULL);
+	audits = mfix_scalar(db, "SELECT COUNT(*) FROM audit", NULL);
 	CHECK(pipe(pipefd) == 0);
 	fflush(stdout);
 	pid = fork();
@@ -299,10 +287,10 @@ DB_TEST(import_killed_halfway_leaves_the_database_unchanged)
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	close(pipefd[0]);
-	CHECK(count(db, "SELECT COUNT(*) FROM person") == persons);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership") == persons);
-	CHECK(count(db, "SELECT COUNT(*) FROM import_job") == jobs);
-	CHECK(count(db, "SELECT COUNT(*) FROM audit") == audits);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == persons);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership", NULL) == persons);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM import_job", NULL) == jobs);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM audit", NULL) == audits);
 	CHECK(audit_verify(db, &rows, &bad, &e) == 0);
 	if (db_kind(db) == DB_SQLITE) {
 		struct db_stmt *st;

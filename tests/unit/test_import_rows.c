@@ -16,22 +16,6 @@
 #include "test.h"
 #include "test_member.h"
 
-static int64_t count(struct db *db, const char *sql, const char *arg)
-{
-	struct db_stmt *st;
-	struct err e = ERR_INIT;
-	int64_t n = -1;
-	CHECK(db_prepare(db, sql, &st, &e) == 0);
-	if (arg) {
-		db_bind_text(st, 1, arg);
-	}
-	if (db_step(st, &e) == DB_ROW) {
-		n = db_col_int64(st, 0);
-	}
-	db_finalize(st);
-	return n;
-}
-
 static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ"};
 static const char *const given[] = {"An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh"};
 
@@ -119,13 +103,13 @@ DB_TEST(import_rows_land_in_their_columns_and_register)
 		bad += !stored_as_written(db, i);
 	}
 	CHECK(bad == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM person_key", NULL) == 150);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership", NULL) == 150);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) == 150);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership", NULL) == 150);
 	/* the 15 malformed phones: one warning each, on the right membership */
-	CHECK(count(db, "SELECT COUNT(*) FROM quality_issue q JOIN membership m"
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM quality_issue q JOIN membership m"
 		    " ON m.id = q.membership_id JOIN person p ON p.id = m.person_id"
 		    " WHERE q.rule_code = 'phone.format' AND p.phone = '12'", NULL) == 15);
-	CHECK(count(db, "SELECT COUNT(*) FROM quality_issue", NULL) == 15);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM quality_issue", NULL) == 15);
 	/* 1,200 rows, 100 of them stored (unchanged) and 1,100 new, across a
 	 * batch boundary: on SQLite a bulk load (more rows than stored) that
 	 * knows the register and rewrites it, stored and new keys merged */
@@ -137,11 +121,11 @@ DB_TEST(import_rows_land_in_their_columns_and_register)
 		bad += !stored_as_written(db, i);
 	}
 	CHECK(bad == 0);
-	CHECK(count(db, "SELECT COUNT(*) FROM person_key", NULL) == 1250);
-	CHECK(count(db, "SELECT COUNT(*) FROM person", NULL) == 1250);
-	CHECK(count(db, "SELECT COUNT(*) FROM person_key k JOIN person p ON p.id = k.person_id"
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) == 1250);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person", NULL) == 1250);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key k JOIN person p ON p.id = k.person_id"
 		    " AND p.citizen_id = k.citizen_id", NULL) == 1250);
-	CHECK(count(db, "SELECT COUNT(*) FROM quality_issue", NULL) == 125);
-	CHECK(count(db, "SELECT COUNT(DISTINCT id) FROM membership", NULL) == 1250);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM quality_issue", NULL) == 125);
+	CHECK(mfix_scalar(db, "SELECT COUNT(DISTINCT id) FROM membership", NULL) == 1250);
 	unlink(path);
 }

@@ -21,6 +21,9 @@ struct mfix {
 };
 
 void mfix_setup(struct db *db, struct mfix *f);
+/* The first column of the first row of sql (-1 when none), e.g. a count;
+ * arg, when not NULL, is bound to its one parameter. */
+int64_t mfix_scalar(struct db *db, const char *sql, const char *arg);
 /* Create a unit (create event on date) and return its id. */
 int64_t mfix_unit(struct cx *cx, const char *code, const char *name,
 		  const char *kind, int64_t parent, const char *date);

@@ -129,3 +129,19 @@ void mfix_user(struct mfix *f, const char *login, const char *role,
 	*out = f->cx;
 	CHECK(auth_actor_by_login(f->cx.db, login, &out->actor, &e) == 0);
 }
+
+int64_t mfix_scalar(struct db *db, const char *sql, const char *arg)
+{
+	struct db_stmt *st;
+	struct err e = ERR_INIT;
+	int64_t n = -1;
+	CHECK(db_prepare(db, sql, &st, &e) == 0);
+	if (arg) {
+		db_bind_text(st, 1, arg);
+	}
+	if (db_step(st, &e) == DB_ROW) {
+		n = db_col_int64(st, 0);
+	}
+	db_finalize(st);
+	return n;
+}

@@ -59,18 +59,6 @@ struct world {
 	long imported; /* memberships inserted or updated by imports */
 };
 
-static int64_t count(struct db *db, const char *sql)
-{
-	struct db_stmt *st;
-	struct err e = ERR_INIT;
-	int64_t n = -1;
-	CHECK(db_prepare(db, sql, &st, &e) == 0);
-	if (db_step(st, &e) == DB_ROW) {
-		n = db_col_int64(st, 0);
-	}
-	db_finalize(st);
-	return n;
-}
 
 static void reload(struct world *w)
 {
@@ -500,7 +488,7 @@ DB_TEST(member_index_follows_random_writes)
 		}
 		do_step(&w, step);
 		reload(&w);
-		CHECK(count(db, "SELECT COUNT(*) FROM member_change WHERE gen = 0") == 0);
+		CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM member_change WHERE gen = 0", NULL) == 0);
 		if (!same_as_rebuilt(&w, step < 4 ? 0 : step < 8 ? 1 : 2, step)) {
 			break;
 		}
@@ -514,7 +502,7 @@ DB_TEST(member_index_follows_random_writes)
 	midx_counters(&builds, &catch_ups);
 	CHECK(catch_ups > catch_ups0 + STEPS / 2); /* most writes succeeded */
 	CHECK(w.n_m > 10);
-	CHECK(count(db, "SELECT COUNT(*) FROM membership_stint") > 3);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership_stint", NULL) > 3);
 	CHECK(w.imported > 0);
 	db_close(db2);
 	member_stats_flush();

@@ -15,18 +15,6 @@
 #include "test.h"
 #include "test_member.h"
 
-static int64_t scalar(struct db *db, const char *sql)
-{
-	struct db_stmt *st;
-	struct err e = ERR_INIT;
-	int64_t n = -1;
-	CHECK(db_prepare(db, sql, &st, &e) == 0);
-	if (db_step(st, &e) == DB_ROW) {
-		n = db_col_int64(st, 0);
-	}
-	db_finalize(st);
-	return n;
-}
 
 static int64_t find(struct cx *cx, const char *cid)
 {
@@ -38,12 +26,12 @@ static int64_t find(struct cx *cx, const char *cid)
 /* person_key holds exactly the citizen IDs stored on person. */
 static int register_matches(struct db *db)
 {
-	return scalar(db, "SELECT COUNT(*) FROM person_key") ==
-		       scalar(db, "SELECT COUNT(*) FROM person WHERE citizen_id IS NOT NULL"
-				  " AND citizen_id <> ''") &&
-	       scalar(db, "SELECT COUNT(*) FROM person_key k JOIN person p ON p.id = k.person_id"
-			  " WHERE p.citizen_id = k.citizen_id") ==
-		       scalar(db, "SELECT COUNT(*) FROM person_key");
+	return mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) ==
+		       mfix_scalar(db, "SELECT COUNT(*) FROM person WHERE citizen_id IS NOT NULL"
+				   " AND citizen_id <> ''", NULL) &&
+	       mfix_scalar(db, "SELECT COUNT(*) FROM person_key k JOIN person p ON p.id = k.person_id"
+			   " WHERE p.citizen_id = k.citizen_id", NULL) ==
+		       mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL);
 }
 
 DB_TEST(person_key_follows_the_citizen_id)
@@ -85,7 +73,7 @@ DB_TEST(person_key_follows_the_citizen_id)
 	CHECK(member_person_update(&f.cx, a, 0, &r, NULL, &e) == 0);
 	CHECK(find(&f.cx, "001080000102") == a);
 	CHECK(register_matches(db));
-	CHECK(scalar(db, "SELECT COUNT(*) FROM person_key") == 2);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) == 2);
 }
 
 DB_TEST(person_key_import_writes_keys_in_order_among_stored_ones)
@@ -136,7 +124,7 @@ DB_TEST(person_key_import_writes_keys_in_order_among_stored_ones)
 	/* Again: every row found through the register, nothing written. */
 	CHECK(import_members(&f.cx, &o, &res, NULL, &e) == 0);
 	CHECK(res.unchanged == 5 && res.inserted == 0);
-	CHECK(scalar(db, "SELECT COUNT(*) FROM person_key") == 7);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) == 7);
 	/* A dry run writes no key. */
 	fp = fopen(path, "ab");
 	CHECK(fp != NULL);
@@ -148,7 +136,7 @@ DB_TEST(person_key_import_writes_keys_in_order_among_stored_ones)
 	CHECK(import_members(&f.cx, &o, &res, NULL, &e) == 0);
 	CHECK(res.rows == 6 && !res.committed);
 	CHECK(find(&f.cx, "001090000808") == 0);
-	CHECK(scalar(db, "SELECT COUNT(*) FROM person_key") == 7);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person_key", NULL) == 7);
 	unlink(path);
 }
 
@@ -193,6 +181,6 @@ DB_TEST(db_bulk_only_when_alone_and_given_back)
 	db_bulk(db, 0);
 	CHECK(strcmp(journal_mode(db), "wal") == 0);
 	CHECK(db_open(test_db_url(), &other, &e) == 0);
-	CHECK(scalar(other, "SELECT COUNT(*) FROM t") == 1);
+	CHECK(mfix_scalar(other, "SELECT COUNT(*) FROM t", NULL) == 1);
 	db_close(other);
 }
