@@ -51,47 +51,6 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-static int unit_table(struct cx *cx, const char *today, struct org_tree **tree,
-		      struct imp_unit **out, size_t *n_slots, struct err *e)
-{
-	json_t *kinds = NULL;
-	struct org_tree *t;
-	size_t cap = 16;
-	struct imp_unit *u;
-	if (org_tree_get(cx, today, &t, e) || org_kinds(cx, &kinds, e)) {
-		return -1;
-	}
-	while (cap < (size_t)t->n * 2) {
-		cap *= 2;
-	}
-	u = calloc(cap, sizeof *u);
-	if (!u) {
-		return err_set(e, ERR_INTERNAL, "", "out of memory");
-	}
-	for (int i = 0; i < t->n; i++) {
-		size_t h = imp_unit_hash(t->nodes[i].code) & (cap - 1), j;
-		json_t *k;
-		while (u[h].code) {
-			h = (h + 1) & (cap - 1);
-		}
-		u[h].code = t->nodes[i].code;
-		u[h].id = t->nodes[i].id;
-		u[h].writable = 1;
-		json_array_foreach(kinds, j, k) {
-			const char *code = json_string_value(json_object_get(k, "code"));
-			if (code && strcmp(code, t->nodes[i].kind) == 0) {
-				snprintf(u[h].org, sizeof u[h].org, "%s",
-					 json_string_value(json_object_get(k, "org")));
-			}
-		}
-	}
-	json_decref(kinds);
-	*tree = t;
-	*out = u;
-	*n_slots = cap;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	const char *file = NULL, *dbpath = "build/bench/import/base.db", *org = "party";
@@ -138,7 +97,7 @@ int main(int argc, char **argv)
 	}
 	cx_init_system(&cx, db);
 	cx.lang = lang;
-	if (unit_table(&cx, today, &tree, &units, &n_slots, &e) ||
+	if (imp_unit_table(&cx, today, &tree, &units, &n_slots, &e) ||
 	    quality_rules_load(db, &rules, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return 1;
