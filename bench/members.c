@@ -225,7 +225,7 @@ static int write_bench(struct cx *cx, struct write_bench *w, const char *date, i
 		r.f[MF_FULL_NAME] = name;
 		r.f[MF_GENDER] = k % 2 ? "F" : "M";
 		r.f[MF_BIRTH_DATE] = "1990-05-01";
-		if (member_person_create(cx, &r, &w->people[k], NULL, e)) {
+		if (member_person_create(cx, &r, 0, &w->people[k], NULL, e)) {
 			return -1;
 		}
 	}

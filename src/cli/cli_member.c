@@ -225,18 +225,26 @@ static int member_run(const struct mcmd *m, int argc, char **argv)
 static int do_add(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
 {
 	struct member_record r;
+	int64_t holder = 0;
+	int rc;
+	if (a->unit && (rc = cli_unit_id(c, a->unit, "unit", &holder)) != CLI_OK) {
+		return rc;
+	}
 	memcpy(r.f, a->f, sizeof r.f);
-	return member_person_create(&c->cx, &r, NULL, out, e);
+	return member_person_create(&c->cx, &r, holder, NULL, out, e);
 }
 
 static const struct mcmd cmd_add = {
 	"member add",
 	"cadre member add --db PATH --name TEXT [--citizen-id DIGITS] [--gender M|F] "
-	"[--birth DATE] [other fields] [--json] [--as LOGIN]",
+	"[--birth DATE] [other fields] [--unit CODE] [--json] [--as LOGIN]",
 	"Register a person.  Names are cleaned (NFC, single spaces); a citizen ID\n"
 	"has 12 digits and belongs to one person only.  Admit them to an\n"
-	"organization next with 'cadre member admit'.",
-	0, 0, 0, do_add, print_person, {PERSON_FLAGS},
+	"organization next with 'cadre member admit'.  Until then the record is\n"
+	"held by --unit (default: your own unit) and seen only inside its scope.",
+	0, 0, 0, do_add, print_person,
+	{PERSON_FLAGS,
+	 MFLAG("unit", CLI_STR, unit, "CODE", "the unit holding the record until admission", 0)},
 };
 
 static int do_update(struct cli_ctx *c, struct margs *a, json_t **out, struct err *e)
@@ -347,6 +355,9 @@ static int do_admit(struct cli_ctx *c, struct margs *a, json_t **out, struct err
 	    (rc = cli_unit_id(c, a->unit, "unit", &ad.unit_id)) != CLI_OK) {
 		return rc;
 	}
+	if (strlen(a->pos.v[0]) == 12 && strspn(a->pos.v[0], "0123456789") == 12) {
+		ad.citizen_id = a->pos.v[0]; /* named by citizen ID: admissible from anywhere */
+	}
 	ad.org = a->org;
 	ad.date = a->date;
 	ad.decision = a->decision;
@@ -360,7 +371,8 @@ static const struct mcmd cmd_admit = {
 	"member admit", "cadre member admit PERSON --db PATH --org KIND --unit CODE "
 	"--date DATE --decision TEXT [--number N] [--official DATE]",
 	"Admit a person to an organization: a membership with its first stint in\n"
-	"the unit from the date.  One membership per person and organization.",
+	"the unit from the date.  One membership per person and organization.\n"
+	"A person outside your scope is named by citizen ID, not by id.",
 	1, 1, 0, do_admit, print_membership,
 	{MFLAG("org", CLI_STR, org, "KIND", "party, youth, women, farmers, veterans, labour", 1),
 	 MFLAG("unit", CLI_STR, unit, "CODE", "the unit (of that organization)", 1),

@@ -500,7 +500,8 @@ static int apply_existing(struct writer *w, const struct imp_batch *b,
 	}
 	if (!m->member) {
 		int64_t mid = 0;
-		if ((rc = insert_membership(w, b, ir, m->person, &mid, e))) {
+		if ((rc = member_holder_clear(w->cx->db, m->person, e)) ||
+		    (rc = insert_membership(w, b, ir, m->person, &mid, e))) {
 			return rc;
 		}
 		w->r->inserted++;

@@ -27,7 +27,7 @@
 #define PERSON_COLS                                                            \
 	"id, citizen_id, full_name, gender, birth_date, ethnicity, religion,"  \
 	" hometown, hometown_new, residence, phone, email, rev, created_ms,"   \
-	" updated_ms"
+	" updated_ms, holder_unit_id"
 
 /* ---- small shared helpers ---- */
 
@@ -312,6 +312,9 @@ static int person_row(struct cx *cx, int64_t id, json_t **out, struct err *e)
 		time_format_ms(db_col_int64(st, 14), updated);
 		json_object_set_new(p, "created_at", json_string(created));
 		json_object_set_new(p, "updated_at", json_string(updated));
+		json_object_set_new(p, "holder_unit_id",
+				    db_col_is_null(st, 15) ? json_null()
+							   : json_integer(db_col_int64(st, 15)));
 		*out = p;
 	}
 	db_finalize(st);
@@ -346,31 +349,26 @@ static int person_memberships(struct cx *cx, int64_t person, int64_t *ids,
 	return rc < 0 ? rc : 0;
 }
 
-/* A person without memberships is visible to actors whose scope is
- * everything and to those who register people (writers). */
-static int unaffiliated_visible(struct cx *cx)
+int member_holder_may(struct cx *cx, int64_t holder, int write, struct err *e)
 {
-	struct err ignored = ERR_INIT;
-	return cx->actor.system || cx->actor.unit_id == 0 ||
-	       member_may_write(cx, 0, &ignored) == 0;
+	if (holder) {
+		return write ? member_may_write(cx, holder, e) : auth_may(cx, ACT_READ, holder, e);
+	}
+	if (cx->actor.system || cx->actor.unit_id == 0) {
+		return 0;
+	}
+	return err_set(e, ERR_FORBIDDEN, "id", "this person is outside your unit's scope");
 }
 
-/* May the actor read (write) this person: one of its units in scope. */
-static int person_may(struct cx *cx, const int64_t *units, int n, int write,
-		      struct err *e)
+/* May the actor read (write) this person: one of its units in scope, or
+ * for a person without memberships the unit that holds the record. */
+static int person_may(struct cx *cx, const json_t *person, const int64_t *units, int n,
+		      int write, struct err *e)
 {
 	int rc = 0;
 	if (n == 0) {
-		if (write) {
-			return member_may_write(cx, 0, e);
-		}
-		if ((rc = auth_may(cx, ACT_READ, 0, e))) {
-			return rc;
-		}
-		return unaffiliated_visible(cx)
-			       ? 0
-			       : err_set(e, ERR_FORBIDDEN, "id",
-					 "this person is outside your unit's scope");
+		return member_holder_may(
+			cx, json_integer_value(json_object_get(person, "holder_unit_id")), write, e);
 	}
 	for (int i = 0; i < n; i++) {
 		err_clear(e);
@@ -385,6 +383,41 @@ static int person_may(struct cx *cx, const int64_t *units, int n, int write,
 
 #define PERSON_MAX_MEMBERSHIPS 32
 
+int member_person_admissible(struct cx *cx, int64_t id, const char *citizen_id,
+			     struct err *e)
+{
+	int64_t ids[PERSON_MAX_MEMBERSHIPS], units[PERSON_MAX_MEMBERSHIPS];
+	json_t *p = NULL;
+	const char *stored;
+	int n, rc;
+	if ((rc = person_row(cx, id, &p, e)) ||
+	    (rc = person_memberships(cx, id, ids, units, PERSON_MAX_MEMBERSHIPS, &n, e))) {
+		if (e->code == ERR_NOT_FOUND) {
+			snprintf(e->field, sizeof e->field, "person_id");
+		}
+		json_decref(p);
+		return rc;
+	}
+	if (person_may(cx, p, units, n, 0, e) == 0) {
+		json_decref(p);
+		return 0;
+	}
+	stored = json_string_value(json_object_get(p, "citizen_id"));
+	if (!citizen_id || !citizen_id[0]) {
+		rc = err_set(e, ERR_FORBIDDEN, "person_id",
+			     "this person is outside your unit's scope: give their citizen_id "
+			     "to admit them");
+	} else if (!stored || strcmp(stored, citizen_id) != 0) {
+		rc = err_set(e, ERR_INVALID, "citizen_id",
+			     "citizen_id is not that of person #%lld", (long long)id);
+	} else {
+		err_clear(e);
+		rc = 0;
+	}
+	json_decref(p);
+	return rc;
+}
+
 int member_person_get(struct cx *cx, int64_t id, json_t **out, struct err *e)
 {
 	int64_t ids[PERSON_MAX_MEMBERSHIPS], units[PERSON_MAX_MEMBERSHIPS];
@@ -394,7 +427,7 @@ int member_person_get(struct cx *cx, int64_t id, json_t **out, struct err *e)
 	*out = NULL;
 	if ((rc = person_row(cx, id, &p, e)) ||
 	    (rc = person_memberships(cx, id, ids, units, PERSON_MAX_MEMBERSHIPS, &n, e)) ||
-	    (rc = person_may(cx, units, n, 0, e))) {
+	    (rc = person_may(cx, p, units, n, 0, e))) {
 		json_decref(p);
 		return rc;
 	}
@@ -465,6 +498,38 @@ int member_key_move(struct cx *cx, int64_t person, const char *old, const char *
 	return rc < 0 ? rc : 0;
 }
 
+int member_holder_clear(struct db *db, int64_t person, struct err *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "UPDATE person SET holder_unit_id = NULL"
+			    " WHERE id = ? AND holder_unit_id IS NOT NULL",
+			    &st, e);
+	if (rc == 0) {
+		db_bind_int64(st, 1, person);
+		rc = db_step(st, e);
+		db_finalize(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int member_holder_keep(struct db *db, int64_t person, int64_t unit, struct err *e)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "UPDATE person SET holder_unit_id = ? WHERE id = ? AND NOT EXISTS"
+			    " (SELECT 1 FROM membership m WHERE m.person_id = ?)",
+			    &st, e);
+	if (rc == 0) {
+		db_bind_int64(st, 1, unit);
+		db_bind_int64(st, 2, person);
+		db_bind_int64(st, 3, person);
+		rc = db_step(st, e);
+		db_finalize(st);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 static int citizen_id_free(struct cx *cx, const char *cid, int64_t self,
 			   struct err *e)
 {
@@ -486,18 +551,49 @@ static int citizen_id_free(struct cx *cx, const char *cid, int64_t self,
 	return 0;
 }
 
-int member_person_create(struct cx *cx, const struct member_record *r,
+/* The unit that holds a new person's record: the one asked for (a unit
+ * of today, inside the actor's write scope), else the actor's own unit,
+ * else (the system) the root of today's structure. */
+static int holder_for_new(struct cx *cx, int64_t asked, int64_t *holder, struct err *e)
+{
+	struct org_tree *t;
+	int rc, found;
+	*holder = asked ? asked : cx->actor.unit_id;
+	if (asked < 0) {
+		return err_set(e, ERR_INVALID, "unit_id", "unit_id is a unit's id");
+	}
+	if (*holder && !asked) {
+		return 0;
+	}
+	if ((rc = org_tree_get(cx, NULL, &t, e))) {
+		return rc;
+	}
+	if (!asked) {
+		*holder = t->n > 0 ? t->nodes[0].id : 0;
+		org_tree_release(t);
+		return 0;
+	}
+	found = org_tree_find(t, asked) >= 0;
+	org_tree_release(t);
+	if (!found) {
+		return err_set(e, ERR_INVALID, "unit_id", "no unit with id %lld exists today",
+			       (long long)asked);
+	}
+	return member_may_write(cx, asked, e);
+}
+
+int member_person_create(struct cx *cx, const struct member_record *r, int64_t holder_unit,
 			 int64_t *id, json_t **out, struct err *e)
 {
 	struct member_person_clean c;
 	struct db_stmt *st;
 	char today[11], oid[24];
-	int64_t new_id = 0;
+	int64_t new_id = 0, holder = 0;
 	int rc;
 	if (out) {
 		*out = NULL;
 	}
-	if ((rc = member_may_write(cx, 0, e))) {
+	if ((rc = member_may_write(cx, 0, e)) || (rc = holder_for_new(cx, holder_unit, &holder, e))) {
 		return rc;
 	}
 	member_today(cx, today);
@@ -511,13 +607,18 @@ int member_person_create(struct cx *cx, const struct member_record *r,
 	rc = db_prepare(cx->db,
 			"INSERT INTO person(citizen_id, full_name, gender, birth_date,"
 			" ethnicity, religion, hometown, hometown_new, residence, phone,"
-			" email, name_fold, created_ms, updated_ms)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+			" email, name_fold, created_ms, updated_ms, holder_unit_id)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 			&st, e);
 	if (rc == 0) {
 		bind_person(st, &c);
 		db_bind_int64(st, 13, cx->now_ms);
 		db_bind_int64(st, 14, cx->now_ms);
+		if (holder) {
+			db_bind_int64(st, 15, holder);
+		} else {
+			db_bind_null(st, 15);
+		}
 		if ((rc = db_step(st, e)) == DB_ROW) {
 			new_id = db_col_int64(st, 0);
 			rc = 0;
@@ -532,7 +633,7 @@ int member_person_create(struct cx *cx, const struct member_record *r,
 	if (rc == 0) {
 		json_t *change = person_change(&c);
 		snprintf(oid, sizeof oid, "%lld", (long long)new_id);
-		rc = audit_append(cx, "person.create", "person", oid, 0, change, e);
+		rc = audit_append(cx, "person.create", "person", oid, holder, change, e);
 		json_decref(change);
 	}
 	member_person_clean_free(&c);
@@ -600,7 +701,7 @@ int member_person_update(struct cx *cx, int64_t id, int64_t rev,
 	}
 	if ((rc = person_row(cx, id, &cur, e)) ||
 	    (rc = person_memberships(cx, id, ids, units, PERSON_MAX_MEMBERSHIPS, &n, e)) ||
-	    (rc = person_may(cx, units, n, 1, e))) {
+	    (rc = person_may(cx, cur, units, n, 1, e))) {
 		json_decref(cur);
 		return rc;
 	}

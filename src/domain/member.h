@@ -77,9 +77,12 @@ int member_org_valid(struct cx *cx, const char *org);
  * cleaned (valid UTF-8, NFC, trimmed, single-spaced, ≤ MEMBER_TEXT_MAX);
  * citizen_id, when given, is 12 digits and not taken (ERR_CONFLICT);
  * gender is M, F or "" (Nam/Nữ/male/female accepted); birth_date is a real
- * date not after today.  Needs a writer's role (no unit yet: only the role
- * is checked).  *id and *out (each may be NULL) receive the new person. */
-int member_person_create(struct cx *cx, const struct member_record *r,
+ * date not after today.  Needs a writer's role.  holder_unit is the unit
+ * that holds the record while the person has no membership (who may see
+ * and correct it then): 0 for the actor's own unit; another must exist
+ * today inside the actor's write scope.  *id and *out (each may be NULL)
+ * receive the new person. */
+int member_person_create(struct cx *cx, const struct member_record *r, int64_t holder_unit,
 			 int64_t *id, json_t **out, struct err *e);
 /* Update the person fields of r that are not NULL ("" clears one; the
  * name cannot be cleared).  rev is the expected revision (0 = any; stale →
@@ -89,9 +92,13 @@ int member_person_update(struct cx *cx, int64_t id, int64_t rev,
 			 const struct member_record *r, json_t **out,
 			 struct err *e);
 /* The Person JSON with every membership, stint and event (ACT_READ on one
- * of its units; a person without memberships only for an actor whose scope
- * is everything).  Logs "person.view" in the audit chain. */
+ * of its units; for a person without memberships, on the unit that holds
+ * the record: holder_unit_id).  Logs "person.view" in the audit chain. */
 int member_person_get(struct cx *cx, int64_t id, json_t **out, struct err *e);
+/* May the actor admit person id (see member_admit): 0, ERR_NOT_FOUND
+ * "person_id", ERR_FORBIDDEN "person_id" or ERR_INVALID "citizen_id". */
+int member_person_admissible(struct cx *cx, int64_t id, const char *citizen_id,
+			     struct err *e);
 /* Person id by citizen ID (ERR_NOT_FOUND "citizen_id"); no scope check:
  * callers that show anything go through member_person_get. */
 int member_person_find(struct cx *cx, const char *citizen_id, int64_t *id,
@@ -130,6 +137,7 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 
 struct member_admit {
 	int64_t person_id;
+	const char *citizen_id; /* optional: the person's, when outside the actor's scope */
 	const char *org;      /* must match the unit's kind */
 	int64_t unit_id;      /* must exist on `date` */
 	const char *date;     /* the admission date = joined */
@@ -144,8 +152,12 @@ struct member_admit {
  * "official" when given).  Refusals: unknown person/unit (ERR_NOT_FOUND),
  * a second membership in the same organization (ERR_CONFLICT "org"), a
  * unit of another organization or not existing on the date ("unit_id"),
- * official before the date ("official").  *membership_id and *out (the
- * Membership JSON) may be NULL. */
+ * official before the date ("official").  A person the actor cannot read
+ * (memberships, or the unit holding the record, all outside the actor's
+ * scope) is admitted only with their citizen_id (ERR_FORBIDDEN
+ * "person_id" otherwise, ERR_INVALID "citizen_id" when it is not theirs):
+ * an office admits someone whose papers it has, not an id it guessed.
+ * *membership_id and *out (the Membership JSON) may be NULL. */
 int member_admit(struct cx *cx, const struct member_admit *a,
 		 int64_t *membership_id, json_t **out, struct err *e);
 
@@ -204,6 +216,9 @@ int member_event_from_json(json_t *body, struct member_event_req *r,
  * scope; unit_id 0 = only the role.  0 or -ERR_FORBIDDEN.  The one check
  * every member write and the import go through. */
 int member_may_write(struct cx *cx, int64_t unit_id, struct err *e);
+/* May the actor read (write) a person without memberships whose record
+ * holder_unit_id holds (0, none: only an actor whose scope is everything). */
+int member_holder_may(struct cx *cx, int64_t holder, int write, struct err *e);
 
 /* The member data generation (meta member_gen). */
 int member_gen_get(struct db *db, int64_t *gen, struct err *e);

@@ -267,7 +267,7 @@ static int make_person(struct demo *d, const struct dunit *u, const char *org,
 	r.f[MF_RESIDENCE] = residence;
 	r.f[MF_PHONE] = phone;
 	r.f[MF_EMAIL] = flaw == 7 ? "khong-co-email" : "";
-	return member_person_create(d->cx, &r, pid, NULL, e);
+	return member_person_create(d->cx, &r, 0, pid, NULL, e);
 }
 
 static int event(struct demo *d, int64_t mid, enum member_event_kind k, int32_t day,

@@ -332,23 +332,6 @@ static int existing_membership(struct cx *cx, int64_t person, const char *org,
 	return rc < 0 ? rc : 0;
 }
 
-static int person_exists(struct cx *cx, int64_t id, struct err *e)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(cx->db, "SELECT 1 FROM person WHERE id = ?", &st, e);
-	if (rc) {
-		return rc;
-	}
-	db_bind_int64(st, 1, id);
-	rc = db_step(st, e);
-	db_finalize(st);
-	if (rc == DB_DONE) {
-		return err_set(e, ERR_NOT_FOUND, "person_id", "no person with id %lld",
-			       (long long)id);
-	}
-	return rc < 0 ? rc : 0;
-}
-
 static int admit_checks(struct cx *cx, const struct member_admit *a,
 			struct member_unit *u, struct err *e)
 {
@@ -379,9 +362,9 @@ static int admit_checks(struct cx *cx, const struct member_admit *a,
 				       a->date);
 		}
 	}
-	if ((rc = person_exists(cx, a->person_id, e)) ||
-	    (rc = member_unit_load(cx, a->unit_id, "unit_id", u, e)) ||
-	    (rc = member_may_write(cx, a->unit_id, e))) {
+	if ((rc = member_unit_load(cx, a->unit_id, "unit_id", u, e)) ||
+	    (rc = member_may_write(cx, a->unit_id, e)) ||
+	    (rc = member_person_admissible(cx, a->person_id, a->citizen_id, e))) {
 		return rc;
 	}
 	if (strcmp(u->org, a->org) != 0) {
@@ -426,6 +409,9 @@ int member_admit(struct cx *cx, const struct member_admit *a,
 		rc = rc == DB_ROW ? 0 : rc < 0 ? rc : err_set(e, ERR_INTERNAL, "", "no id");
 		db_finalize(st);
 		rc = rc ? rc : member_log_new(cx->db, mid, e);
+	}
+	if (rc == 0) {
+		rc = member_holder_clear(cx->db, a->person_id, e);
 	}
 	if (rc == 0) {
 		rc = insert_event(cx, mid, "admit", a->date, a->decision, 0, a->unit_id,
@@ -716,7 +702,8 @@ int member_membership_delete(struct cx *cx, int64_t id, int64_t rev,
 	if ((rc = member_log_membership(cx->db, id, e)) == 0 &&
 	    (rc = quality_store(cx, id, NULL, 0, e)) == 0 &&
 	    (rc = exec_id(cx, "DELETE FROM membership_event WHERE membership_id = ?", id, e)) == 0 &&
-	    (rc = exec_id(cx, "DELETE FROM membership WHERE id = ?", id, e)) == 0) {
+	    (rc = exec_id(cx, "DELETE FROM membership WHERE id = ?", id, e)) == 0 &&
+	    (rc = member_holder_keep(cx->db, m.person_id, m.unit_id, e)) == 0) {
 		char oid[24];
 		snprintf(oid, sizeof oid, "%lld", (long long)id);
 		rc = audit_append(cx, "membership.delete", "membership", oid, m.unit_id, record, e);

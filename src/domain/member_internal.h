@@ -75,13 +75,20 @@ void member_person_clean_free(struct member_person_clean *c);
 size_t member_fold_buf(const char *s, char *out, size_t cap);
 /* "M", "F" or "" for M/F/Nam/Nữ/male/female/nam/nữ/""; NULL otherwise. */
 const char *member_gender_norm(const char *s);
-/* 0 when s is exactly 12 ASCII digits; else ERR_INVALID naming field. */
 /* The citizen-ID register (person_key, migration 009) follows a person's
  * citizen ID from old to cid (NULL or "" = none): the old key removed,
  * the new one added (ERR_CONFLICT when another person holds it).  Inside
  * the caller's transaction. */
 int member_key_move(struct cx *cx, int64_t person, const char *old, const char *cid,
 		    struct err *e);
+/* The unit holding the record of a person without memberships (person.
+ * holder_unit_id, migration 010), inside the caller's transaction:
+ * member_holder_clear when the person gains a membership;
+ * member_holder_keep after one is deleted: unit holds the record when
+ * none is left. */
+int member_holder_clear(struct db *db, int64_t person, struct err *e);
+int member_holder_keep(struct db *db, int64_t person, int64_t unit, struct err *e);
+/* 0 when s is exactly 12 ASCII digits; else ERR_INVALID naming field. */
 int member_citizen_id_check(const char *s, const char *field, struct err *e);
 /* Text of at most max characters, valid UTF-8 (ERR_BAD_REQUEST) — for
  * decisions and notes; NULL is fine when !required. */

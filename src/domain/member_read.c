@@ -177,7 +177,8 @@ static char *like_pattern(const char *fold)
 
 #define SEARCH_COLS                                                            \
 	"SELECT p.id, p.full_name, p.citizen_id, p.gender, p.birth_date, m.id,"  \
-	" m.org, m.number, m.status, m.unit_id, m.joined, m.official, m.ended"
+	" m.org, m.number, m.status, m.unit_id, m.joined, m.official, m.ended,"  \
+	" p.holder_unit_id"
 #define SEARCH_SELECT                                                          \
 	SEARCH_COLS " FROM person p LEFT JOIN membership m ON m.person_id = p.id" \
 	" WHERE "
@@ -232,16 +233,39 @@ static const char *const search_sql[2][3] = {
 
 static const char *const kind_where[3] = {"1 = 1", TEXT_WHERE, DIGITS_WHERE};
 
+/* Parameters a kind's condition takes (kind_where). */
+static const int kind_params[3] = {0, 1, 4};
+
+/* "?,?,…" for n parameters, or "?k,?k+1,…" from number `from` on when
+ * from > 0 (the same values bound once, named again); w has room. */
+static char *param_list(char *w, size_t n, size_t from)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			*w++ = ',';
+		}
+		*w++ = '?';
+		if (from) {
+			w += sprintf(w, "%zu", from + i);
+		}
+	}
+	*w = '\0';
+	return w;
+}
+
 /* The list of today or as of a date (kind: any / name / digits) limited
  * to n units: m.unit_id IN (?,…) (as of a date: y.unit_id, the unit of
  * that day's stint), so the membership_unit index finds the rows.
  * Parameters: [as of: 6 dates], the kind's, the n unit ids, org ×2,
  * status ×2, [unlinked: the kind's again].  unlinked (today only): and
- * the people without any membership, in a second branch; the order is the
- * unrestricted statement's (name_fold, person id, org: columns 14, 1, 7). */
+ * the people without any membership whose record one of the n units
+ * holds (the same parameters, named again; the partial index
+ * person_holder finds them), in a second branch; the order is the
+ * unrestricted statement's (name_fold, person id, org: columns 15, 1, 7). */
 static char *scoped_sql(int as_of, int kind, size_t n, int unlinked)
 {
-	size_t cap = 4096 + 2 * n, len;
+	size_t cap = 4096 + 16 * n, len;
+	size_t first = (size_t)(as_of ? ASOF_PARAMS : 0) + (size_t)kind_params[kind] + 1;
 	char *sql = malloc(cap), *w;
 	if (!sql) {
 		return NULL;
@@ -255,25 +279,23 @@ static char *scoped_sql(int as_of, int kind, size_t n, int unlinked)
 				       " p.id = m.person_id WHERE %s AND m.unit_id IN (",
 				       SEARCH_COLS, kind_where[kind]);
 	}
-	w = sql + len;
-	for (size_t i = 0; i < n; i++) {
-		*w++ = i ? ',' : '?';
-		if (i) {
-			*w++ = '?';
-		}
-	}
+	w = param_list(sql + len, n, 0);
 	*w++ = ')';
 	*w = '\0';
 	len = (size_t)(w - sql);
 	if (as_of) {
 		snprintf(w, cap - len, "%s", ASOF_FILTERS);
 	} else if (unlinked) {
-		snprintf(w, cap - len,
-			 "%s UNION ALL %s, p.name_fold FROM person p LEFT JOIN membership m"
-			 " ON m.person_id = p.id WHERE %s AND m.id IS NULL ORDER BY 14, 1, 7",
-			 SEARCH_WHERE, SEARCH_COLS, kind_where[kind]);
+		len += (size_t)snprintf(w, cap - len,
+					"%s UNION ALL %s, p.name_fold FROM person p LEFT JOIN"
+					" membership m ON m.person_id = p.id WHERE %s AND m.id IS"
+					" NULL AND p.holder_unit_id IS NOT NULL AND"
+					" p.holder_unit_id IN (",
+					SEARCH_WHERE, SEARCH_COLS, kind_where[kind]);
+		w = param_list(sql + len, n, first);
+		snprintf(w, cap - (size_t)(w - sql), ") ORDER BY 15, 1, 7");
 	} else {
-		snprintf(w, cap - len, "%s ORDER BY 14, 1, 7", SEARCH_WHERE);
+		snprintf(w, cap - len, "%s ORDER BY 15, 1, 7", SEARCH_WHERE);
 	}
 	return sql;
 }
@@ -340,11 +362,7 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 	if ((rc = auth_may(cx, ACT_READ, q->unit_id, e))) {
 		return rc;
 	}
-	{
-		struct err ignored = ERR_INIT;
-		unlinked = !filtered && (cx->actor.system || cx->actor.unit_id == 0 ||
-					 member_may_write(cx, 0, &ignored) == 0);
-	}
+	unlinked = !filtered;
 	if (text) {
 		fold = utf8_fold(text);
 		if (!fold) {
@@ -419,8 +437,22 @@ int member_search(struct cx *cx, const struct member_query *q, json_t **out,
 			if (!in) {
 				continue;
 			}
-		} else if (!unlinked) {
-			continue;
+		} else {
+			/* no membership: the unit holding the record decides */
+			int64_t holder = db_col_is_null(st, 13) ? 0 : db_col_int64(st, 13);
+			int in = 0;
+			if (unlinked && holder) {
+				in = unit_visible(cx, &memo, 0, holder, &code, &name, e);
+			} else if (unlinked) {
+				in = cx->actor.system || cx->actor.unit_id == 0;
+			}
+			if (in < 0) {
+				rc = in;
+				break;
+			}
+			if (!in) {
+				continue;
+			}
 		}
 		if (total >= q->offset && json_array_size(items) < (size_t)limit) {
 			json_t *unit = uid ? json_pack("{sI ss ss}", "id", (json_int_t)uid, "code",

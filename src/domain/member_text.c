@@ -251,7 +251,8 @@ int member_record_from_json(json_t *body, struct member_record *r,
 				f = k;
 			}
 		}
-		if (strcmp(key, "rev") == 0 || strcmp(key, "id") == 0) {
+		if (strcmp(key, "rev") == 0 || strcmp(key, "id") == 0 ||
+		    strcmp(key, "unit_id") == 0) {
 			continue; /* read by the caller */
 		}
 		if (f < 0) {
@@ -303,6 +304,8 @@ int member_admit_from_json(json_t *body, struct member_admit *a,
 			rc = jfield(v, key, 1, NULL, &a->person_id, e);
 		} else if (strcmp(key, "unit_id") == 0) {
 			rc = jfield(v, key, 1, NULL, &a->unit_id, e);
+		} else if (strcmp(key, "citizen_id") == 0) {
+			rc = jfield(v, key, 0, &a->citizen_id, NULL, e);
 		} else if (strcmp(key, "org") == 0) {
 			rc = jfield(v, key, 0, &a->org, NULL, e);
 		} else if (strcmp(key, "date") == 0) {

@@ -45,13 +45,15 @@ static const char *fix_of(const char *field)
 	return "history";
 }
 
-/* The person's memberships (ERR_NOT_FOUND "id" when there is no person). */
+/* The person's memberships and the unit holding the record while there
+ * are none (ERR_NOT_FOUND "id" when there is no person). */
 static int load_memberships(struct cx *cx, int64_t person, struct pm *m, int *n,
-			    struct err *e)
+			    int64_t *holder, struct err *e)
 {
 	struct db_stmt *st;
 	int rc = db_prepare(cx->db,
-			    "SELECT p.id, m.id, m.unit_id, m.org, m.ended FROM person p"
+			    "SELECT p.id, m.id, m.unit_id, m.org, m.ended, p.holder_unit_id"
+			    " FROM person p"
 			    " LEFT JOIN membership m ON m.person_id = p.id WHERE p.id = ?"
 			    " ORDER BY m.joined, m.id",
 			    &st, e), found = 0;
@@ -60,8 +62,10 @@ static int load_memberships(struct cx *cx, int64_t person, struct pm *m, int *n,
 		return rc;
 	}
 	db_bind_int64(st, 1, person);
+	*holder = 0;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		found = 1;
+		*holder = db_col_is_null(st, 5) ? 0 : db_col_int64(st, 5);
 		if (db_col_is_null(st, 1) || *n >= PERSON_MEMBERSHIPS_MAX) {
 			continue;
 		}
@@ -80,20 +84,13 @@ static int load_memberships(struct cx *cx, int64_t person, struct pm *m, int *n,
 }
 
 /* The same rule as member_person_get: ACT_READ on one of the person's
- * units; a person without memberships for unrestricted actors and
- * writers only. */
-static int may_read(struct cx *cx, const struct pm *m, int n, struct err *e)
+ * units; for a person without memberships, on the unit holding the
+ * record. */
+static int may_read(struct cx *cx, const struct pm *m, int n, int64_t holder, struct err *e)
 {
 	int rc = 0;
 	if (n == 0) {
-		if ((rc = auth_may(cx, ACT_READ, 0, e))) {
-			return rc;
-		}
-		if (cx->actor.system || cx->actor.unit_id == 0 || member_may_write(cx, 0, e) == 0) {
-			err_clear(e);
-			return 0;
-		}
-		return err_set(e, ERR_FORBIDDEN, "id", "this person is outside your unit's scope");
+		return member_holder_may(cx, holder, 0, e);
 	}
 	for (int i = 0; i < n; i++) {
 		err_clear(e);
@@ -120,9 +117,10 @@ int quality_person(struct cx *cx, int64_t person_id, json_t **out, struct err *e
 	struct db_stmt *st;
 	json_t *problems, *ms;
 	int n, rc, records = 0, clean = 0;
-	int64_t errors = 0, warnings = 0;
+	int64_t errors = 0, warnings = 0, holder;
 	*out = NULL;
-	if ((rc = load_memberships(cx, person_id, m, &n, e)) || (rc = may_read(cx, m, n, e))) {
+	if ((rc = load_memberships(cx, person_id, m, &n, &holder, e)) ||
+	    (rc = may_read(cx, m, n, holder, e))) {
 		return rc;
 	}
 	rc = db_prepare(cx->db,

@@ -73,11 +73,28 @@ static int h_people_list(struct http_req *r, struct err *e)
 	return member_search(&r->cx, &q, &r->out, e);
 }
 
+/* The optional "unit_id" of a new person: the unit holding the record
+ * until the person is admitted somewhere (0: the caller's own). */
+static int holder_param(json_t *body, int64_t *unit, struct err *e)
+{
+	json_t *v = json_object_get(body, "unit_id");
+	*unit = 0;
+	if (!v || json_is_null(v)) {
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		return err_set(e, ERR_BAD_REQUEST, "unit_id", "unit_id must be a unit's id");
+	}
+	*unit = json_integer_value(v);
+	return 0;
+}
+
 static int h_people_create(struct http_req *r, struct err *e)
 {
 	struct member_record rec;
-	if (member_record_from_json(r->body, &rec, e) ||
-	    member_person_create(&r->cx, &rec, NULL, &r->out, e)) {
+	int64_t holder;
+	if (member_record_from_json(r->body, &rec, e) || holder_param(r->body, &holder, e) ||
+	    member_person_create(&r->cx, &rec, holder, NULL, &r->out, e)) {
 		return -1;
 	}
 	r->status = 201;
@@ -100,6 +117,11 @@ static int h_people_update(struct http_req *r, struct err *e)
 	int64_t rev;
 	if (member_record_from_json(r->body, &rec, e) || body_rev(r, &rev, e)) {
 		return -1;
+	}
+	if (json_object_get(r->body, "unit_id")) {
+		return err_set(e, ERR_BAD_REQUEST, "unit_id",
+			       "unit_id is given when the person is created; a membership "
+			       "(admission, transfer) moves a person between units");
 	}
 	return member_person_update(&r->cx, r->id, rev, &rec, &r->out, e);
 }

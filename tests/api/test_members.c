@@ -7,8 +7,9 @@
  * the exports (formula injection neutralized, XLSX), the data-quality
  * figures before and after fixing a record, the member list as of a date
  * (unit and status of that day, unit names) and a person's own quality
- * verdict, the progress of refused and dry-run imports, and scope (403
- * outside the caller's subtree).  Works on the demo dataset: where it needs exact
+ * verdict, the progress of refused and dry-run imports, scope (403
+ * outside the caller's subtree) and the scope of people without any
+ * membership (the unit holding their record).  Works on the demo dataset: where it needs exact
  * numbers it creates its own people under VN-01 and compares differences,
  * so the demo members and earlier runs against the same server do not
  * matter.  Citizen IDs are unique per run (serials ≥ 500000, which the
@@ -784,4 +785,162 @@ TEST(members_scope_forbidden)
 		     REQ_NO_CSRF);
 	CHECK_ERROR(r, 403, "csrf", NULL);
 	resp_release(&r);
+}
+
+/* GET /people?q=citizen_id as c: the total. */
+static long long listed(struct client *c, const char *citizen_id)
+{
+	struct resp r = api_get(c, "/people?q=%s", citizen_id);
+	long long n = jpi(r.json, "total");
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	return n;
+}
+
+/* People who hold no membership are seen inside the scope of the unit that
+ * holds their record (the registering office's own unit, or the unit
+ * given), not by every registrar of the country; admission clears the
+ * holder, deleting the only membership hands the record to its unit. */
+TEST(members_unaffiliated_holder)
+{
+	struct client tq = {0}, v = {0};
+	long long hn = api_unit_id(&api.admin, "VN-01", NULL);
+	long long tq_unit = api_unit_id(&api.admin, "VN-N08", NULL);
+	long long c1 = api_unit_id(&api.admin, "VN-01-C01", NULL);
+	long long p_admin, p_tq, p_hn, mid;
+	char id_admin[13], id_tq[13], id_hn[13], path[64];
+	struct resp r;
+
+	CHECK(hn > 0 && tq_unit > 0 && c1 > 0);
+	CHECK(api_login(&tq, "tuyenquang.manager", DEMO_PASSWORD) == 200);
+	CHECK(api_login(&v, "hanoi.viewer", DEMO_PASSWORD) == 200);
+
+	/* registered by the national administrator: held by the root */
+	p_admin = person_fresh("Lý Văn Chưa Vào", id_admin);
+	r = api_get(&api.admin, "/people/%lld", p_admin);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "holder_unit_id") == api.root_id);
+	resp_release(&r);
+	/* by the Tuyên Quang manager: held by VN-N08 */
+	cid(id_tq, 1, 1990, serial_k++);
+	p_tq = person_new(&tq, "Hà Thị Mới Đăng Ký", 1, "1990-03-02", id_tq);
+	r = api_get(&tq, "/people/%lld", p_tq);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "holder_unit_id") == tq_unit);
+	resp_release(&r);
+	/* by the administrator for Hà Nội */
+	cid(id_hn, 0, 1991, serial_k++);
+	r = api_post(&api.admin, "/people",
+		     json_pack("{ss ss ss sI}", "full_name", "Tạ Văn Hồ Sơ Hà Nội", "citizen_id",
+			       id_hn, "birth_date", "1991-01-01", "unit_id", (json_int_t)hn));
+	CHECK_STATUS(r, 201);
+	p_hn = jpi(r.json, "id");
+	CHECK(jpi(r.json, "holder_unit_id") == hn);
+	resp_release(&r);
+
+	/* The manager, a registrar, no longer sees the administrator's person. */
+	r = api_get(&tq, "/people/%lld", p_admin);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	CHECK(listed(&tq, id_admin) == 0);
+	CHECK(listed(&tq, id_tq) == 1);
+	r = api_get(&tq, "/people/%lld/quality", p_admin);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	/* The Hà Nội viewer sees the person held by Hà Nội, not the others. */
+	r = api_get(&v, "/people/%lld", p_hn);
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	CHECK(listed(&v, id_hn) == 1);
+	r = api_get(&v, "/people/%lld/quality", p_hn);
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	r = api_get(&v, "/people/%lld", p_tq);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	CHECK(listed(&v, id_tq) == 0);
+	CHECK(listed(&api.admin, id_tq) == 1);
+	/* and may not correct it (a viewer) */
+	snprintf(path, sizeof path, "/people/%lld", p_hn);
+	r = api_send(&v, "PATCH", path, json_pack("{ss}", "phone", "0900000001"), 0);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	/* the manager may not correct a record Hà Nội holds */
+	r = api_send(&tq, "PATCH", path, json_pack("{ss}", "phone", "0900000001"), 0);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	/* the holder is chosen at registration, not by a correction */
+	r = api_send(&api.admin, "PATCH", path, json_pack("{sI}", "unit_id", (json_int_t)c1), 0);
+	CHECK_ERROR(r, 400, "bad_request", "unit_id");
+	resp_release(&r);
+
+	/* A unit outside the registrar's scope, or none, is refused. */
+	r = api_post(&tq, "/people", json_pack("{ss sI}", "full_name", "Ngoài Phạm Vi", "unit_id",
+					       (json_int_t)hn));
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	r = api_post(&api.admin, "/people", json_pack("{ss sI}", "full_name", "Không Có Đơn Vị",
+						      "unit_id", (json_int_t)987654321));
+	CHECK_ERROR(r, 422, "invalid", "unit_id");
+	resp_release(&r);
+	r = api_post(&api.admin, "/people",
+		     json_pack("{ss ss}", "full_name", "Sai Kiểu", "unit_id", "VN-01"));
+	CHECK_ERROR(r, 400, "bad_request", "unit_id");
+	resp_release(&r);
+
+	/* The manager admits the administrator's person only with the
+	 * person's citizen ID (an office admits someone whose papers it has),
+	 * and sees them from then on. */
+	{
+		long long tq_tu = api_unit_id(&api.admin, "VN-N08-TU", NULL);
+		char other[13];
+		json_t *body = json_pack("{sI ss sI ss ss}", "person_id", (json_int_t)p_admin, "org",
+					 "party", "unit_id", (json_int_t)tq_tu, "date", "2025-08-01",
+					 "decision", "QĐ kết nạp");
+		CHECK(tq_tu > 0);
+		r = api_post(&tq, "/memberships", json_deep_copy(body));
+		CHECK_ERROR(r, 403, "forbidden", "person_id");
+		resp_release(&r);
+		cid(other, 0, 1990, serial_k++);
+		json_object_set_new(body, "citizen_id", json_string(other));
+		r = api_post(&tq, "/memberships", json_deep_copy(body));
+		CHECK_ERROR(r, 422, "invalid", "citizen_id");
+		resp_release(&r);
+		json_object_set_new(body, "citizen_id", json_string(id_admin));
+		r = api_post(&tq, "/memberships", body);
+		CHECK_STATUS(r, 201);
+		resp_release(&r);
+		r = api_get(&tq, "/people/%lld", p_admin);
+		CHECK_STATUS(r, 200);
+		CHECK(json_is_null(jp(r.json, "holder_unit_id")));
+		resp_release(&r);
+		CHECK(listed(&tq, id_admin) == 1);
+	}
+
+	/* Admitted: the membership's unit decides; the holder is gone. */
+	mid = admit(p_tq, "party", c1, "2020-02-02", NULL);
+	r = api_get(&api.admin, "/people/%lld", p_tq);
+	CHECK_STATUS(r, 200);
+	CHECK(json_is_null(jp(r.json, "holder_unit_id")));
+	resp_release(&r);
+	r = api_get(&v, "/people/%lld", p_tq);
+	CHECK_STATUS(r, 200);
+	resp_release(&r);
+	r = api_get(&tq, "/people/%lld", p_tq);
+	CHECK_ERROR(r, 403, "forbidden", NULL);
+	resp_release(&r);
+	/* The admission deleted again: the record stays with its unit. */
+	snprintf(path, sizeof path, "/memberships/%lld", mid);
+	r = api_send(&api.admin, "DELETE", path, NULL, 0);
+	CHECK(r.status == 200 || r.status == 204);
+	resp_release(&r);
+	r = api_get(&api.admin, "/people/%lld", p_tq);
+	CHECK_STATUS(r, 200);
+	CHECK(jpi(r.json, "holder_unit_id") == c1);
+	CHECK(jpn(r.json, "memberships") == 0);
+	resp_release(&r);
+	CHECK(listed(&v, id_tq) == 1);
+	CHECK(listed(&tq, id_tq) == 0);
+	client_release(&tq);
+	client_release(&v);
 }

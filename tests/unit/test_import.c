@@ -309,3 +309,29 @@ DB_TEST(import_killed_halfway_leaves_the_database_unchanged)
 		}
 	}
 }
+
+/* A row naming a person registered without any membership admits them:
+ * the membership's unit decides who sees them from then on, the unit that
+ * held the record no longer does. */
+DB_TEST(import_of_a_registered_person_ends_the_holding_unit)
+{
+	struct mfix f;
+	struct import_result r;
+	struct member_record rec;
+	struct err e = ERR_INIT;
+	int64_t pid = 0;
+	mfix_setup(db, &f);
+	memset(&rec, 0, sizeof rec);
+	rec.f[MF_FULL_NAME] = "Lê Văn Cường";
+	rec.f[MF_CITIZEN_ID] = "008090000203";
+	CHECK(member_person_create(&f.cx, &rec, f.c3, &pid, NULL, &e) == 0);
+	CHECK(mfix_scalar(db, "SELECT holder_unit_id FROM person WHERE citizen_id = ?",
+			  "008090000203") == f.c3);
+	CHECK(run(&f, write_text("good.csv", good), 0, NULL, &r, &e) == 0);
+	CHECK(r.inserted == 3 && r.rejected == 0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM person WHERE holder_unit_id IS NOT NULL", NULL) ==
+	      0);
+	CHECK(mfix_scalar(db, "SELECT COUNT(*) FROM membership WHERE person_id IN (SELECT id FROM"
+			      " person WHERE citizen_id = ?)",
+			  "008090000203") == 1);
+}

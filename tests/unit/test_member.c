@@ -35,7 +35,7 @@ DB_TEST(member_person_fields_are_cleaned_and_checked)
 	r.f[MF_CITIZEN_ID] = "001080123456";
 	r.f[MF_GENDER] = "Nam";
 	r.f[MF_BIRTH_DATE] = "1980-05-17";
-	CHECK(member_person_create(&f.cx, &r, &id, &p, &e) == 0);
+	CHECK(member_person_create(&f.cx, &r, 0, &id, &p, &e) == 0);
 	CHECK(id > 0);
 	CHECK_STR(json_string_value(json_object_get(p, "full_name")), "Nguyễn Văn An");
 	CHECK_STR(json_string_value(json_object_get(p, "gender")), "M");
@@ -43,35 +43,35 @@ DB_TEST(member_person_fields_are_cleaned_and_checked)
 	/* Refusals name the field. */
 	r.f[MF_CITIZEN_ID] = "001080123457";
 	r.f[MF_FULL_NAME] = "   ";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "full_name"));
 	r.f[MF_FULL_NAME] = "Trần Thị Bình";
 	r.f[MF_CITIZEN_ID] = "00108012345";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "citizen_id"));
 	r.f[MF_CITIZEN_ID] = "00108012345X";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "citizen_id"));
 	r.f[MF_CITIZEN_ID] = "001080123456"; /* taken */
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_CONFLICT, "citizen_id"));
 	r.f[MF_CITIZEN_ID] = "";
 	r.f[MF_BIRTH_DATE] = "1985-02-30";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "birth_date"));
 	r.f[MF_BIRTH_DATE] = "2999-01-01";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "birth_date"));
 	r.f[MF_BIRTH_DATE] = "1985-02-28";
 	r.f[MF_GENDER] = "X";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "gender"));
 	r.f[MF_GENDER] = "Nữ";
 	r.f[MF_PHONE] = "0912\x01";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(field_is(&e, ERR_INVALID, "phone"));
 	r.f[MF_PHONE] = "0912 345 678";
-	CHECK(member_person_create(&f.cx, &r, &id, NULL, &e) == 0); /* no citizen ID: fine */
+	CHECK(member_person_create(&f.cx, &r, 0, &id, NULL, &e) == 0); /* no citizen ID: fine */
 	/* Update: only the given fields, with the revision. */
 	memset(&r, 0, sizeof r);
 	r.f[MF_RESIDENCE] = "Thôn Đông,  xã Một";

@@ -81,7 +81,7 @@ int64_t mfix_person(struct cx *cx, const char *name, const char *cid,
 	r.f[MF_GENDER] = gender;
 	r.f[MF_BIRTH_DATE] = birth;
 	r.f[MF_ETHNICITY] = "Kinh";
-	CHECK(member_person_create(cx, &r, &id, NULL, &e) == 0);
+	CHECK(member_person_create(cx, &r, 0, &id, NULL, &e) == 0);
 	return id;
 }
 

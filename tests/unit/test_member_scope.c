@@ -3,8 +3,8 @@
  * actor's scope or ?unit=) on both drivers returns exactly what the
  * unrestricted list says once filtered by the scope rule (a unit is in
  * when it is in the subtree at any date or merged into a unit that is;
- * people without memberships only for unfiltered actors who see
- * everything or register people): same items, same order, same total,
+ * people without memberships in unfiltered lists, by the same rule
+ * applied to the unit holding their record): same items, same order, same total,
  * for plain, name and digit searches, org and status filters, as of a
  * date, and pages.  The oracle is the system actor's unrestricted list.
  */
@@ -49,8 +49,6 @@ static json_t *expected(struct cx *sys, struct cx *who, const struct scope_case 
 	json_t *full, *keep = json_array(), *it;
 	size_t i;
 	int filtered = (c->org && c->org[0]) || c->unit || (c->status && c->status[0]);
-	int sees_unlinked = who->actor.system || who->actor.unit_id == 0 ||
-			    auth_role_may(who->actor.role, ACT_MEMBER_WRITE);
 	struct err e = ERR_INIT;
 	all.unit = 0;
 	full = list(sys, &all, 500, 0);
@@ -61,7 +59,18 @@ static json_t *expected(struct cx *sys, struct cx *who, const struct scope_case 
 		json_t *unit = json_object_get(it, "unit");
 		int in;
 		if (json_is_null(json_object_get(it, "membership_id"))) {
-			in = !filtered && sees_unlinked;
+			char pid[24];
+			int64_t holder;
+			snprintf(pid, sizeof pid, "%lld",
+				 (long long)json_integer_value(json_object_get(it, "person_id")));
+			holder = mfix_scalar(sys->db,
+					     "SELECT holder_unit_id FROM person WHERE id = CAST(? AS BIGINT)",
+					     pid);
+			CHECK(holder > 0);
+			in = !filtered;
+			if (in && !who->actor.system && who->actor.unit_id) {
+				in = org_in_scope(sys, who->actor.unit_id, holder, &e) == 1;
+			}
 		} else {
 			int64_t u = json_integer_value(json_object_get(unit, "id"));
 			in = 1;
@@ -137,14 +146,25 @@ DB_TEST(member_list_in_a_subtree_is_the_rule_applied_to_the_whole_list)
 	mfix_setup(db, &f);
 	c4 = mfix_unit(&f.cx, "C4", "Chi bộ Bốn", "party_cell", f.t2, "2000-01-01");
 	CHECK(c4 > 0);
-	for (int i = 0; i < 14; i++) {
+	for (int i = 0; i < 12; i++) {
 		snprintf(cid, sizeof cid, "00108%07d", 500 + i);
-		p[i] = mfix_person(&f.cx, names[i], i == 13 ? NULL : cid, i % 2 ? "F" : "M",
-				   "1980-01-01");
+		p[i] = mfix_person(&f.cx, names[i], cid, i % 2 ? "F" : "M", "1980-01-01");
 		CHECK(p[i] > 0);
 	}
+	/* p[12] and p[13] without memberships: records held by C3 (under P2)
+	 * and T1 (under P1). */
+	for (int i = 12; i < 14; i++) {
+		struct member_record r;
+		memset(&r, 0, sizeof r);
+		snprintf(cid, sizeof cid, "00108%07d", 500 + i);
+		r.f[MF_FULL_NAME] = names[i];
+		r.f[MF_CITIZEN_ID] = i == 13 ? NULL : cid;
+		r.f[MF_GENDER] = i % 2 ? "F" : "M";
+		r.f[MF_BIRTH_DATE] = "1980-01-01";
+		CHECK(member_person_create(&f.cx, &r, i == 12 ? f.c3 : f.t1, &p[i], NULL, &e) == 0);
+	}
 	/* P1: C1, C2 (merged into C12 later), youth Y1; P2: C3, C4 (merged
-	 * into C5 under P1 later); p[12], p[13] without memberships. */
+	 * into C5 under P1 later). */
 	CHECK(mfix_admit(&f.cx, p[0], "party", f.c1, "2010-01-01", &e) > 0);
 	CHECK(mfix_admit(&f.cx, p[1], "party", f.c3, "2010-01-01", &e) > 0);
 	CHECK(mfix_admit(&f.cx, p[2], "party", f.c2, "2011-01-01", &e) > 0);
@@ -179,12 +199,15 @@ DB_TEST(member_list_in_a_subtree_is_the_rule_applied_to_the_whole_list)
 	mfix_user(&f, "c12.viewer", "viewer", c12, &who[5]);
 
 	/* A few totals by hand (today): P1 has p0, p2 ×2, p3, p5, p6/p7
-	 * (C4 → C5), p8, p10 ×2, p11 and the two without memberships. */
-	CHECK(total(&who[1], NULL, 0, NULL) == 13);
-	CHECK(total(&who[2], NULL, 0, NULL) == 11);
+	 * (C4 → C5), p8, p10 ×2, p11 and p13 (held by T1), for its manager
+	 * and its viewer alike. */
+	CHECK(total(&who[1], NULL, 0, NULL) == 12);
+	CHECK(total(&who[2], NULL, 0, NULL) == 12);
+	CHECK(total(&who[4], "ly van oanh", 0, NULL) == 1);
 	/* P2: p1, p4, p9 in C3 today, C4's p6, p7 (merged away into P1 but
-	 * once under P2) and the two without memberships; not p3 (moved). */
-	CHECK(total(&who[3], NULL, 0, NULL) == 7);
+	 * once under P2) and p12 (held by C3); not p3 (moved). */
+	CHECK(total(&who[3], NULL, 0, NULL) == 6);
+	CHECK(total(&who[3], "ly van oanh", 0, NULL) == 0);
 	CHECK(total(&who[5], "nguyen", 0, NULL) == 1);
 	CHECK(total(&f.cx, NULL, c5, "2012-06-01") == 2);
 	CHECK(total(&who[3], NULL, 0, "2016-06-01") == 5);

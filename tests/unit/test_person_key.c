@@ -60,7 +60,7 @@ DB_TEST(person_key_follows_the_citizen_id)
 	r.f[MF_FULL_NAME] = "Lê Văn Cường";
 	r.f[MF_CITIZEN_ID] = "001080000102";
 	r.f[MF_GENDER] = "M";
-	CHECK(member_person_create(&f.cx, &r, NULL, NULL, &e) < 0);
+	CHECK(member_person_create(&f.cx, &r, 0, NULL, NULL, &e) < 0);
 	CHECK(e.code == ERR_CONFLICT && strcmp(e.field, "citizen_id") == 0);
 	memset(&r, 0, sizeof r);
 	r.f[MF_CITIZEN_ID] = "001080000101"; /* b's */
