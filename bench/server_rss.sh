@@ -6,6 +6,11 @@
 # answer and the process's VmHWM (peak) and VmRSS from /proc.  Exits 1
 # when the peak reaches LIMIT_MB (default 200).
 #
+# By default the server starts with --no-warm, so the first question builds
+# the index (the cold case).  WARM=1 lets the server build it at start, as
+# it does unless told otherwise, and asks only once the log says "member
+# totals ready" (what a user sees who comes after the start).
+#
 #   bash bench/server_rss.sh DB LOGIN UNIT_ID [DATE1] [DATE2]
 #
 # e.g. bash bench/server_rss.sh build/bench/national.db tuyenquang.manager 527
@@ -17,13 +22,23 @@ CADRE=${CADRE:-build/rel/cadre}
 LIMIT_MB=${LIMIT_MB:-200}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 token=$("$CADRE" user token --db "$DB" --login "$LOGIN" --name "rss $(date +%F)")
-"$CADRE" serve --db "$DB" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+log=$(mktemp)
+warm_flag=--no-warm
+[ "${WARM:-0}" = 1 ] && warm_flag=
+"$CADRE" serve --db "$DB" --listen "127.0.0.1:$port" $warm_flag >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 100); do
 	curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/session" && break
 	sleep 0.1
 done
+if [ "${WARM:-0}" = 1 ]; then
+	for _ in $(seq 600); do
+		grep -q "member totals ready" "$log" && break
+		sleep 0.1
+	done
+	grep "member totals ready" "$log" || echo "warming did not finish in 60 s"
+fi
 for d in "$D1" "$D2"; do
 	t=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
 		"http://127.0.0.1:$port/api/v1/units/$UNIT/stats?as_of=$d&children=1")

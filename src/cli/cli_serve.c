@@ -14,7 +14,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config cfg;
 	struct err e = ERR_INIT;
 	const char *url = NULL, *listen = "127.0.0.1:8080", *web = NULL;
-	int threads = 0;
+	int threads = 0, no_warm = 0;
 	const struct cli_opt opts[] = {
 		CLI_OPT_DB(&url),
 		{"listen", CLI_STR, &listen, "ADDR:PORT",
@@ -25,12 +25,16 @@ int cmd_serve(int argc, char **argv)
 		 0},
 		{"threads", CLI_INT, &threads, "N",
 		 "worker threads (default 0: one per CPU)", 0},
+		{"no-warm", CLI_BOOL, &no_warm, NULL,
+		 "do not build the member totals at start (the first statistics "
+		 "question builds them)",
+		 0},
 		CLI_OPT_END,
 	};
 	const struct cli_spec spec = {
 		"serve",
 		"cadre serve --db PATH [--listen 127.0.0.1:8080] [--web DIR] "
-		"[--threads N]",
+		"[--threads N] [--no-warm]",
 		"Run the web UI and the JSON API (/api/v1) until interrupted "
 		"(Ctrl-C, SIGTERM).\nCreate the database first with 'cadre "
 		"init'.",
@@ -57,6 +61,7 @@ int cmd_serve(int argc, char **argv)
 	cfg.listen = listen;
 	cfg.web_dir = web;
 	cfg.threads = threads;
+	cfg.no_warm = no_warm;
 	if (http_serve(&cfg, &e) < 0) {
 		return cli_fail(&spec, &e);
 	}

@@ -288,11 +288,21 @@ int member_person_find(struct cx *cx, const char *citizen_id, int64_t *id,
 	return rc < 0 ? rc : 0;
 }
 
+/* {"id","code","name"} of a unit (name of today). */
+static json_t *unit_ref(struct cx *cx, int64_t id)
+{
+	char code[ORG_CODE_MAX + 1] = "", name[ORG_NAME_MAX * 4 + 1] = "";
+	struct err ignored = ERR_INIT;
+	org_unit_label(cx, id, code, name, &ignored);
+	return json_pack("{sI ss ss}", "id", (json_int_t)id, "code", code, "name", name);
+}
+
 /* The person row into JSON (without memberships); ERR_NOT_FOUND "id". */
 static int person_row(struct cx *cx, int64_t id, json_t **out, struct err *e)
 {
 	struct db_stmt *st;
 	char created[25], updated[25];
+	int64_t holder;
 	int rc = db_prepare(cx->db, "SELECT " PERSON_COLS " FROM person WHERE id = ?", &st, e);
 	*out = NULL;
 	if (rc) {
@@ -312,9 +322,9 @@ static int person_row(struct cx *cx, int64_t id, json_t **out, struct err *e)
 		time_format_ms(db_col_int64(st, 14), updated);
 		json_object_set_new(p, "created_at", json_string(created));
 		json_object_set_new(p, "updated_at", json_string(updated));
-		json_object_set_new(p, "holder_unit_id",
-				    db_col_is_null(st, 15) ? json_null()
-							   : json_integer(db_col_int64(st, 15)));
+		holder = db_col_is_null(st, 15) ? 0 : db_col_int64(st, 15);
+		json_object_set_new(p, "holder_unit_id", holder ? json_integer(holder) : json_null());
+		json_object_set_new(p, "holder_unit", holder ? unit_ref(cx, holder) : json_null());
 		*out = p;
 	}
 	db_finalize(st);

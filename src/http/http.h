@@ -12,6 +12,7 @@ struct http_config {
 	const char *listen;  /* "127.0.0.1:8080" */
 	const char *web_dir; /* serve web/ from disk; NULL = embedded copy */
 	int threads;	     /* worker threads; 0 = number of CPUs */
+	int no_warm;	     /* 1: do not build the member totals at start */
 };
 
 /* Serve until SIGINT or SIGTERM; returns 0 after a clean shutdown, or <0

@@ -3,9 +3,10 @@
  * (epoll), the listening address, timeouts and limits, request body
  * accumulation under the 1 MiB cap, one database connection per worker
  * thread (opened lazily, closed when the thread ends), the response headers
- * every reply carries, per-request logging, and a clean shutdown on SIGINT
- * or SIGTERM.  Routing and checks belong to route.c, files to assets.c; this
- * file never looks inside a request's meaning and never exits.
+ * every reply carries, per-request logging, the warming of the member
+ * totals at start, and a clean shutdown on SIGINT or SIGTERM.  Routing and
+ * checks belong to route.c, files to assets.c; this file never looks inside
+ * a request's meaning and never exits.
  */
 #include "http/http.h"
 
@@ -28,6 +29,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "db/migrate.h"
+#include "domain/member_stats.h"
 #include "http/assets.h"
 #include "http/route.h"
 
@@ -407,6 +409,40 @@ static uint16_t srv_port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
+/* Warming, on a thread of its own from the start: the member totals index
+ * and today's structure are built by asking what the statistics page
+ * asks first (the whole tree today, breakdowns and the children), so that
+ * the first user does not wait for them (seconds on national data).  The
+ * server answers meanwhile; a question that needs the index while it is
+ * being built waits for the same build.  Shutdown waits for the warming. */
+static void *srv_warm(void *arg)
+{
+	const struct server *s = arg;
+	struct member_stats_query q = {.breakdowns = 1, .children = 1};
+	struct err e = ERR_INIT;
+	struct db *db;
+	struct cx cx;
+	json_t *out = NULL;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (db_open(s->cfg->db_url, &db, &e)) {
+		log_msg(LOG_WARN, "warming the member totals: %s", e.msg);
+		return NULL;
+	}
+	cx_init_system(&cx, db);
+	if (member_stats(&cx, &q, &out, &e) < 0) {
+		log_msg(LOG_WARN, "warming the member totals: %s", e.msg);
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_msg(LOG_INFO, "member totals ready: %lld members (%.2f s)",
+			(long long)json_integer_value(json_object_get(out, "members")),
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
+	json_decref(out);
+	db_close(db);
+	return NULL;
+}
+
 static int srv_migrate(const char *url, struct err *e)
 {
 	struct db *db;
@@ -429,8 +465,9 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	struct MHD_Daemon *d;
 	struct MHD_OptionItem pool[2];
 	sigset_t block, wait_set, old;
+	pthread_t warm;
 	unsigned threads;
-	int v6 = 0, sig = 0;
+	int v6 = 0, sig = 0, warming;
 	long ncpu;
 	if (srv_address(cfg->listen, &ss, &v6, e) || srv_migrate(cfg->db_url, e) ||
 	    assets_open(cfg->web_dir, &s.assets, e)) {
@@ -479,10 +516,14 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	}
 	log_msg(LOG_INFO, "listening on http://%s (%u threads)", cfg->listen,
 		threads);
+	warming = !cfg->no_warm && pthread_create(&warm, NULL, srv_warm, &s) == 0;
 	while (sigwait(&wait_set, &sig) != 0) {
 	}
 	log_msg(LOG_INFO, "signal %d: shutting down", sig);
 	MHD_stop_daemon(d); /* closes every connection, joins the workers */
+	if (warming) {
+		pthread_join(warm, NULL);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_key_delete(s.db_key);
 	assets_close(s.assets);

@@ -121,6 +121,38 @@ export default [
     }),
   },
   {
+    name: 'members: a person registered through the form is held by the chosen unit until admitted',
+    fn: async () => {
+      let person;
+      await withPage('members-holder', async (page) => {
+        await login(page, env.adminLogin, env.adminPassword);
+        const c1 = await unitByCode(page, 'VN-01-C01');
+        const name = `Hồ Văn Chờ ${nameStamp()}`;
+        await page.goto(`${env.url}/#/people/new`);
+        await page.locator(tid('person-form')).waitFor();
+        await page.locator(tid('person-field-full_name')).fill(name);
+        await pick(page, 'person-holder-unit', 'VN-01-C01');
+        await page.locator(tid('person-create')).click();
+        await page.waitForURL(/#\/people\/\d+\/admit$/);
+        const id = Number(page.url().match(/people\/(\d+)\/admit/)[1]);
+        const r = await api(page, 'GET', `/people/${id}`);
+        assert(r.status === 200 && r.data.holder_unit_id === c1.id, `holder ${JSON.stringify(r.data.holder_unit)}`);
+        person = { id, name };
+        await page.goto(`${env.url}/#/people/${id}`);
+        await page.locator(`${tid('person-holder')}[data-unit-id="${c1.id}"]`).waitFor();
+        await screenshot(page, 'person-held.png');
+      });
+      // The Hà Nội viewer sees the record held by a Hà Nội cell.
+      if (!env.scopedLogin) throw new Error('CADRE_SCOPED_LOGIN is not set');
+      await withPage('members-holder-viewer', async (page) => {
+        await login(page, env.scopedLogin, env.scopedPassword);
+        await page.goto(`${env.url}/#/people/${person.id}`);
+        await page.locator(tid('person-name'), { hasText: person.name }).waitFor();
+        await page.locator(tid('person-holder')).waitFor();
+      });
+    },
+  },
+  {
     name: 'members: a viewer sees the list but no forms',
     fn: () => withPage('members-viewer', async (page) => {
       if (!env.scopedLogin) throw new Error('CADRE_SCOPED_LOGIN is not set');

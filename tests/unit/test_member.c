@@ -217,7 +217,8 @@ DB_TEST(member_permissions_follow_role_and_scope)
 	mfix_user(&f, "p1.viewer", "viewer", f.p1, &viewer);
 	mfix_user(&f, "p2.clerk", "clerk", f.p2, &clerk2);
 	mfix_user(&f, "p1.clerk", "clerk", f.p1, &clerk1);
-	pid = mfix_person(&f.cx, "Bùi Văn Hải", "001080000005", "M", "1980-01-01");
+	/* registered by the P1 office: its record is P1's until admitted */
+	pid = mfix_person(&clerk1, "Bùi Văn Hải", "001080000005", "M", "1980-01-01");
 	CHECK(mfix_admit(&viewer, pid, "party", f.c1, "2010-01-01", &e) == 0);
 	CHECK(e.code == ERR_FORBIDDEN);
 	CHECK(mfix_admit(&clerk2, pid, "party", f.c1, "2010-01-01", &e) == 0);
@@ -234,6 +235,30 @@ DB_TEST(member_permissions_follow_role_and_scope)
 	CHECK(mfix_event(&clerk1, mid, MEV_LEAVE, "2013-01-01", 0, &e) < 0);
 	CHECK(e.code == ERR_FORBIDDEN);
 	CHECK(mfix_event(&clerk2, mid, MEV_LEAVE, "2013-01-01", 0, &e) == 0);
+	/* A person registered elsewhere (here: nationally) is admitted by the
+	 * P1 office only with their citizen ID. */
+	{
+		struct member_admit a;
+		int64_t other = mfix_person(&f.cx, "Đào Văn Khác", "001080000015", "M", "1980-01-01");
+		memset(&a, 0, sizeof a);
+		a.person_id = other;
+		a.org = "party";
+		a.unit_id = f.c1;
+		a.date = "2010-01-01";
+		a.decision = "QĐ 1";
+		err_clear(&e);
+		CHECK(member_admit(&clerk1, &a, NULL, NULL, &e) < 0 && e.code == ERR_FORBIDDEN);
+		CHECK_STR(e.field, "person_id");
+		a.citizen_id = "001080000016";
+		err_clear(&e);
+		CHECK(member_admit(&clerk1, &a, NULL, NULL, &e) < 0 && e.code == ERR_INVALID);
+		CHECK_STR(e.field, "citizen_id");
+		a.citizen_id = "001080000015";
+		err_clear(&e);
+		CHECK(member_admit(&clerk1, &a, NULL, NULL, &e) == 0);
+		CHECK(member_person_get(&clerk1, other, &p, &e) == 0);
+		json_decref(p);
+	}
 }
 
 DB_TEST(member_search_ignores_diacritics_and_scope)

@@ -132,9 +132,14 @@ export function renderPersonNew(main, ctx) {
   const msg = banner();
   const errors = new FormErrors(msg);
   const f = personFields(errors, null);
+  const holder = unitPicker({ testid: 'person-holder-unit' });
+  errors.alias('unit', 'unit_id');
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'person-create' }, t('person.create'));
   const form = h('form', { class: 'card form-card', novalidate: true, 'data-testid': 'person-form' },
-    msg, f.el, h('div', { class: 'form-actions' },
+    msg, f.el,
+    h('div', { class: 'form-grid' },
+      field({ label: t('person.holder'), control: holder.el, key: 'unit_id', errors, wide: true, hint: t('person.holder_hint') })),
+    h('div', { class: 'form-actions' },
       h('a', { class: 'btn btn-ghost', href: '#/members' }, t('common.cancel')), submit));
   mount(main, pageHeader(t('person.new_title'), t('person.new_subtitle')), form);
   form.addEventListener('submit', async (e) => {
@@ -142,6 +147,7 @@ export function renderPersonNew(main, ctx) {
     errors.clear();
     const body = f.collect();
     if (!body) { errors.general(t('form.fix')); return; }
+    if (holder.value()) body.unit_id = holder.value().id;
     submit.disabled = true;
     try {
       const p = await post('/people', body);

@@ -59,7 +59,9 @@ export function render(main, ctx) {
       h('div', { id: 'person-problems', 'data-testid': 'person-problems-box' }),
       h('div', { id: 'person-edit-box' }),
       info,
-      ms.length ? ms.map((m) => membershipCard(m)) : card(t('person.memberships'), empty(t('person.no_memberships'))));
+      ms.length ? ms.map((m) => membershipCard(m)) : card(t('person.memberships'), empty(t('person.no_memberships')),
+        p.holder_unit ? h('p', { class: 'muted', 'data-testid': 'person-holder', 'data-unit-id': p.holder_unit.id },
+          t('person.held_by', { unit: p.holder_unit.name, code: p.holder_unit.code })) : null));
     if (fix && write) edit(p);
   }
 
