@@ -370,15 +370,12 @@ int member_holder_may(struct cx *cx, int64_t holder, int write, struct err *e)
 	return err_set(e, ERR_FORBIDDEN, "id", "this person is outside your unit's scope");
 }
 
-/* May the actor read (write) this person: one of its units in scope, or
- * for a person without memberships the unit that holds the record. */
-static int person_may(struct cx *cx, const json_t *person, const int64_t *units, int n,
-		      int write, struct err *e)
+int member_person_may(struct cx *cx, const int64_t *units, int n, int64_t holder, int write,
+		      struct err *e)
 {
 	int rc = 0;
 	if (n == 0) {
-		return member_holder_may(
-			cx, json_integer_value(json_object_get(person, "holder_unit_id")), write, e);
+		return member_holder_may(cx, holder, write, e);
 	}
 	for (int i = 0; i < n; i++) {
 		err_clear(e);
@@ -389,6 +386,15 @@ static int person_may(struct cx *cx, const json_t *person, const int64_t *units,
 		}
 	}
 	return rc;
+}
+
+/* member_person_may for a person row (person_row's JSON: its holder). */
+static int person_may(struct cx *cx, const json_t *person, const int64_t *units, int n,
+		      int write, struct err *e)
+{
+	return member_person_may(cx, units, n,
+				 json_integer_value(json_object_get(person, "holder_unit_id")),
+				 write, e);
 }
 
 #define PERSON_MAX_MEMBERSHIPS 32

@@ -219,6 +219,11 @@ int member_may_write(struct cx *cx, int64_t unit_id, struct err *e);
 /* May the actor read (write) a person without memberships whose record
  * holder_unit_id holds (0, none: only an actor whose scope is everything). */
 int member_holder_may(struct cx *cx, int64_t holder, int write, struct err *e);
+/* May the actor read (write) a person whose memberships are in units[0..n)
+ * — one of them in scope is enough — or, with none, whose record holder
+ * holds.  The one rule of every read of a person (record, quality). */
+int member_person_may(struct cx *cx, const int64_t *units, int n, int64_t holder, int write,
+		      struct err *e);
 
 /* The member data generation (meta member_gen). */
 int member_gen_get(struct db *db, int64_t *gen, struct err *e);

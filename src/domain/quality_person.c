@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "base/date.h"
-#include "domain/auth.h"
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/quality.h"
@@ -83,22 +82,14 @@ static int load_memberships(struct cx *cx, int64_t person, struct pm *m, int *n,
 	return found ? 0 : err_set(e, ERR_NOT_FOUND, "id", "no person %lld", (long long)person);
 }
 
-/* The same rule as member_person_get: ACT_READ on one of the person's
- * units; for a person without memberships, on the unit holding the
- * record. */
+/* The same rule as member_person_get (member_person_may). */
 static int may_read(struct cx *cx, const struct pm *m, int n, int64_t holder, struct err *e)
 {
-	int rc = 0;
-	if (n == 0) {
-		return member_holder_may(cx, holder, 0, e);
-	}
+	int64_t units[PERSON_MEMBERSHIPS_MAX];
 	for (int i = 0; i < n; i++) {
-		err_clear(e);
-		if ((rc = auth_may(cx, ACT_READ, m[i].unit, e)) == 0) {
-			return 0;
-		}
+		units[i] = m[i].unit;
 	}
-	return rc;
+	return member_person_may(cx, units, n, holder, 0, e);
 }
 
 static struct pm *find_pm(struct pm *m, int n, int64_t id)
